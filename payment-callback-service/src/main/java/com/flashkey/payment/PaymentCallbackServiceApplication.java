@@ -1,0 +1,15 @@
+package com.flashkey.payment;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** Payment provider webhooks: verified, de-duplicated, recorded to Kafka before the acknowledgement. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class PaymentCallbackServiceApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(PaymentCallbackServiceApplication.class, args);
+    }
+}

@@ -1,0 +1,1 @@
+CREATE TABLE placeholder_smoke (id BIGINT PRIMARY KEY);

@@ -1,0 +1,45 @@
+package com.flashkey.payment;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import com.flashkey.contracts.Topics;
+import com.flashkey.testsupport.TestDatabase;
+import com.flashkey.testsupport.TestInfrastructure;
+import com.flashkey.testsupport.TestTopics;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class PaymentCallbackServiceApplicationTests {
+
+    @RegisterExtension
+    static TestDatabase db = TestInfrastructure.mariaDb().newDatabase("payments");
+
+    @RegisterExtension
+    static TestTopics topics = TestInfrastructure.kafka().newTopics("payments", 1, List.of(Topics.PAYMENT_SUCCEEDED));
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        db.registerR2dbcAndFlyway(registry);
+        topics.registerKafka(registry);
+    }
+
+    @Autowired
+    WebTestClient web;
+
+    @Test
+    void whenStartedThenHealthProbesAndOpenApiAnswer() {
+        web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        web.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+        web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
+        web.get().uri("/v3/api-docs").exchange().expectStatus().isOk();
+    }
+}
