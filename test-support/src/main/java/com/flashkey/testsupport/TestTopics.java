@@ -51,7 +51,11 @@ public final class TestTopics implements AfterAllCallback, AutoCloseable {
     @Override
     public void close() {
         try (Admin admin = broker.admin()) {
-            admin.deleteTopics(names).all().get(30, TimeUnit.SECONDS);
+            // Also the topics a service created under this prefix itself (retry and dead-letter topics).
+            java.util.Set<String> owned = new java.util.TreeSet<>(names);
+            admin.listTopics().names().get(30, TimeUnit.SECONDS).stream().filter(t -> t.startsWith(prefix))
+                    .forEach(owned::add);
+            admin.deleteTopics(owned).all().get(30, TimeUnit.SECONDS);
         }
         catch (Exception ex) {
             // Leftover topics carry a unique prefix and harm no other run; say so rather than fail the suite.
