@@ -1,0 +1,36 @@
+package com.flashkey.loadtests;
+
+import java.time.Duration;
+
+/**
+ * Parameters of every simulation, from system properties, so the same simulations run against a laptop suite
+ * ({@code bin/flashkey up}) or a Kubernetes deployment. Example:
+ * {@code ./mvnw -pl load-tests gatling:test -Dsimulation=com.flashkey.loadtests.FlashSaleSimulation -Drate=300}.
+ */
+record LoadSettings(String baseUrl, String directUrl, int rate, Duration rampUp, Duration hold, int stock,
+        int buyers, String simpaySecret, String jwtSecret, String runId) {
+
+    static LoadSettings fromSystemProperties() {
+        return new LoadSettings(
+                System.getProperty("baseUrl", "http://127.0.0.1:8080"),
+                System.getProperty("directUrl", ""),
+                Integer.getInteger("rate", 200),
+                Duration.ofSeconds(Integer.getInteger("rampSeconds", 2)),
+                Duration.ofSeconds(Integer.getInteger("holdSeconds", 20)),
+                Integer.getInteger("stock", 500),
+                Integer.getInteger("buyers", 100_000),
+                System.getProperty("simpaySecret", env("FLASHKEY_SIMPAY_SECRET", "simpay-local-dev-secret")),
+                System.getProperty("jwtSecret", env("FLASHKEY_JWT_SECRET", "flashkey-local-dev-jwt-secret-0123456789abcdef")),
+                System.getProperty("runId", Long.toString(System.currentTimeMillis(), 36).toUpperCase()));
+    }
+
+    /** The URL the load goes to: the gateway, or a service directly when {@code directUrl} is set. */
+    String targetUrl() {
+        return directUrl.isBlank() ? baseUrl : directUrl;
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
