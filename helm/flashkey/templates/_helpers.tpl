@@ -146,11 +146,13 @@ first, then the service's `config` values merged over them (values win).
 {{- else if eq .key "notification" -}}
 {{- $_ := set $flashkey "notification" (dict "order-page-url" $v.publicUrls.orderPage) -}}
 {{- else if eq .key "gateway" -}}
-{{- $routes := dict -}}
-{{- range $k := list "catalog" "inventory" "order" "paymentCallback" -}}
-{{- $_ := set $routes (printf "%s-url" (include "flashkey.component" (dict "key" $k))) (include "flashkey.urlOf" (list $root $k)) -}}
-{{- end -}}
-{{- $_ := set $flashkey "gateway" $routes -}}
+{{- /* route targets: flashkey.gateway.services.{catalog,inventory,order,payment} */ -}}
+{{- $services := dict
+      "catalog" (include "flashkey.urlOf" (list $root "catalog"))
+      "inventory" (include "flashkey.urlOf" (list $root "inventory"))
+      "order" (include "flashkey.urlOf" (list $root "order"))
+      "payment" (include "flashkey.urlOf" (list $root "paymentCallback")) -}}
+{{- $_ := set $flashkey "gateway" (dict "services" $services "simulator-enabled" $v.paymentSimulatorEnabled) -}}
 {{- end -}}
 {{- $base := dict "flashkey" $flashkey
       "spring" (dict "cloud" (dict "kubernetes" (dict "discovery" (dict "all-namespaces" false))))
