@@ -1,0 +1,205 @@
+{{/*
+Names, labels and shared snippets (Bitnami style). Service templates iterate over "flashkey.serviceKeys";
+each iteration passes a context dict: (dict "key" <values key> "svc" <values section> "root" $).
+*/}}
+
+{{/* Chart name, overridable. */}}
+{{- define "flashkey.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Release-scoped base name; release "flashkey" gives "flashkey", release "shop" gives "shop-flashkey". */}}
+{{- define "flashkey.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "flashkey.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The six services, in start-up order of dependency (values keys). */}}
+{{- define "flashkey.serviceKeys" -}}
+catalog inventory order paymentCallback notification gateway
+{{- end -}}
+
+{{/* Component label of a values key: paymentCallback -> payment-callback. */}}
+{{- define "flashkey.component" -}}
+{{- .key | kebabcase -}}
+{{- end -}}
+
+{{/* spring.application.name of a service (also its image repository default). */}}
+{{- define "flashkey.appName" -}}
+{{- if eq .key "gateway" -}}gateway{{- else -}}{{ .key | kebabcase }}-service{{- end -}}
+{{- end -}}
+
+{{/* Object name of one service: <fullname>-<component>. */}}
+{{- define "flashkey.serviceName" -}}
+{{- printf "%s-%s" (include "flashkey.fullname" .root) (include "flashkey.component" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Object name of a service by values key, from the root context: include "flashkey.nameOf" (list $ "order"). */}}
+{{- define "flashkey.nameOf" -}}
+{{- include "flashkey.serviceName" (dict "key" (index . 1) "root" (index . 0)) -}}
+{{- end -}}
+
+{{/* In-cluster base URL of a service by values key. */}}
+{{- define "flashkey.urlOf" -}}
+{{- $root := index . 0 -}}{{- $key := index . 1 -}}
+{{- printf "http://%s:%v" (include "flashkey.nameOf" .) (index $root.Values $key).service.port -}}
+{{- end -}}
+
+{{- define "flashkey.labels" -}}
+helm.sh/chart: {{ include "flashkey.chart" . }}
+app.kubernetes.io/name: {{ include "flashkey.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: flashkey
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* Labels of one service's objects. */}}
+{{- define "flashkey.serviceLabels" -}}
+{{ include "flashkey.labels" .root }}
+app.kubernetes.io/component: {{ include "flashkey.component" . }}
+{{- end -}}
+
+{{/* Minimal, immutable selector of one service's pods. */}}
+{{- define "flashkey.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "flashkey.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ include "flashkey.component" . }}
+{{- end -}}
+
+{{- define "flashkey.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "flashkey.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Image reference of one service: registry/repository:tag (tag defaults to the chart's appVersion). */}}
+{{- define "flashkey.image" -}}
+{{- $img := .svc.image -}}
+{{- $registry := default .root.Values.image.registry .root.Values.global.imageRegistry -}}
+{{- $repository := default (include "flashkey.appName" .) $img.repository -}}
+{{- $tag := default (default .root.Chart.AppVersion .root.Values.image.tag) $img.tag -}}
+{{- if $img.digest -}}
+{{- printf "%s/%s@%s" $registry $repository $img.digest -}}
+{{- else -}}
+{{- printf "%s/%s:%s" $registry $repository $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Which services talk to which infrastructure. */}}
+{{- define "flashkey.usesDatabase" -}}
+{{- if has .key (list "catalog" "inventory" "paymentCallback" "notification") -}}true{{- end -}}
+{{- end -}}
+{{- define "flashkey.usesRedis" -}}
+{{- if has .key (list "gateway" "catalog" "inventory" "order") -}}true{{- end -}}
+{{- end -}}
+{{- define "flashkey.usesKafka" -}}
+{{- if has .key (list "catalog" "inventory" "order" "paymentCallback" "notification") -}}true{{- end -}}
+{{- end -}}
+{{- define "flashkey.usesDeliveryKeys" -}}
+{{- if has .key (list "inventory" "order" "notification") -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+Spring configuration of one service, rendered into its ConfigMap as application.yml. Chart-derived settings
+first, then the service's `config` values merged over them (values win).
+*/}}
+{{- define "flashkey.applicationYaml" -}}
+{{- $root := .root -}}{{- $v := $root.Values -}}
+{{- $flashkey := dict "kafka" (dict "topic-prefix" $v.kafka.topicPrefix) "redis" (dict "key-prefix" $v.redis.keyPrefix) -}}
+{{- if include "flashkey.usesDeliveryKeys" . -}}
+{{- $_ := set $flashkey "delivery" (dict "active-key-id" $v.deliveryKeys.activeKeyId) -}}
+{{- end -}}
+{{- if eq .key "order" -}}
+{{- $overrides := dict -}}
+{{- range $i, $shard := $v.orderShards.shards -}}
+{{- $host := printf "%s:%v" $shard.host (default 3306 $shard.port) -}}
+{{- $db := default (printf "orders_%d" $i) $shard.database -}}
+{{- $_ := set $overrides (toString $i) (dict
+      "r2dbc-url" (printf "r2dbc:mysql://%s/%s?connectionTimeZone=UTC" $host $db)
+      "jdbc-url" (printf "jdbc:mariadb://%s/%s?createDatabaseIfNotExist=true" $host $db)) -}}
+{{- end -}}
+{{- $_ := set $flashkey "order" (dict
+      "catalog-url" (include "flashkey.urlOf" (list $root "catalog"))
+      "inventory-url" (include "flashkey.urlOf" (list $root "inventory"))
+      "payment-page-url" $v.publicUrls.paymentPage
+      "shards" (dict "count" (len $v.orderShards.shards) "username" "${DB_USER}" "password" "${DB_PASSWORD:}" "overrides" $overrides)) -}}
+{{- else if eq .key "inventory" -}}
+{{- $_ := set $flashkey "inventory" (dict "catalog-url" (include "flashkey.urlOf" (list $root "catalog"))) -}}
+{{- else if eq .key "notification" -}}
+{{- $_ := set $flashkey "notification" (dict "order-page-url" $v.publicUrls.orderPage) -}}
+{{- else if eq .key "gateway" -}}
+{{- /* route targets: flashkey.gateway.services.{catalog,inventory,order,payment} */ -}}
+{{- $services := dict
+      "catalog" (include "flashkey.urlOf" (list $root "catalog"))
+      "inventory" (include "flashkey.urlOf" (list $root "inventory"))
+      "order" (include "flashkey.urlOf" (list $root "order"))
+      "payment" (include "flashkey.urlOf" (list $root "paymentCallback")) -}}
+{{- $_ := set $flashkey "gateway" (dict "services" $services "simulator-enabled" $v.paymentSimulatorEnabled) -}}
+{{- end -}}
+{{- $base := dict "flashkey" $flashkey
+      "spring" (dict "cloud" (dict "kubernetes" (dict "discovery" (dict "all-namespaces" false))))
+      "management" (dict "endpoint" (dict "health" (dict "probes" (dict "enabled" true)))) -}}
+{{- if $v.otel.enabled -}}
+{{- $_ := set $base "management" (dict "endpoint" (dict "health" (dict "probes" (dict "enabled" true))) "tracing" (dict "sampling" (dict "probability" $v.otel.samplingRatio))) -}}
+{{- end -}}
+{{- toYaml (mustMergeOverwrite $base (deepCopy (default dict .svc.config))) -}}
+{{- end -}}
+
+{{/*
+Fails rendering with one clear message per wrong combination of values.
+*/}}
+{{- define "flashkey.validateValues" -}}
+{{- $messages := list -}}
+{{- $v := .Values -}}
+{{- range $key := include "flashkey.serviceKeys" . | splitList " " -}}
+{{- $svc := index $v $key -}}
+{{- if $svc.enabled -}}
+{{- if and $svc.autoscaling.enabled (gt (int $svc.autoscaling.minReplicas) (int $svc.autoscaling.maxReplicas)) -}}
+{{- $messages = append $messages (printf "%s.autoscaling.minReplicas (%v) must not exceed %s.autoscaling.maxReplicas (%v)" $key $svc.autoscaling.minReplicas $key $svc.autoscaling.maxReplicas) -}}
+{{- end -}}
+{{- $replicas := ternary $svc.autoscaling.minReplicas $svc.replicaCount $svc.autoscaling.enabled -}}
+{{- if and $svc.pdb.create $svc.pdb.minAvailable (ge (int $svc.pdb.minAvailable) (int $replicas)) -}}
+{{- $messages = append $messages (printf "%s.pdb.minAvailable (%v) must be below its replica count (%v), or no node could ever be drained" $key $svc.pdb.minAvailable $replicas) -}}
+{{- end -}}
+{{- if not (and $svc.resources.requests $svc.resources.limits) -}}
+{{- $messages = append $messages (printf "%s.resources needs requests and limits (the HPA scales on the CPU request; the JVM sizes its heap from the memory limit)" $key) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $shutdown := int .Values.springShutdownSeconds -}}
+{{- $grace := int .Values.terminationGracePeriodSeconds -}}
+{{- $preStop := int .Values.preStopSleepSeconds -}}
+{{- if le $grace (add $preStop $shutdown) -}}
+{{- $messages = append $messages (printf "terminationGracePeriodSeconds (%d) must exceed preStopSleepSeconds (%d) + springShutdownSeconds (%d), or pods are killed mid-drain" $grace $preStop $shutdown) -}}
+{{- end -}}
+{{- if and .Values.order.enabled (eq (len .Values.orderShards.shards) 0) -}}
+{{- $messages = append $messages "orderShards.shards must list at least one database (host) for order-service" -}}
+{{- end -}}
+{{- if and .Values.ingress.enabled (not .Values.ingress.hostname) -}}
+{{- $messages = append $messages "ingress.hostname is required when ingress.enabled=true" -}}
+{{- end -}}
+{{- if not .Values.gateway.enabled -}}
+{{- $messages = append $messages "gateway.enabled=false leaves no way in: the gateway is the only service that takes outside traffic" -}}
+{{- end -}}
+{{- if $messages -}}
+{{- printf "\nVALUES VALIDATION:\n%s" (join "\n" $messages) | fail -}}
+{{- end -}}
+{{- end -}}
