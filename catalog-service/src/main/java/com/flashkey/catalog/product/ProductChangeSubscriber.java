@@ -1,0 +1,65 @@
+package com.flashkey.catalog.product;
+
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.connection.ReactiveSubscription.Message;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+import org.springframework.stereotype.Component;
+
+import reactor.core.Disposable;
+import reactor.util.retry.Retry;
+
+/**
+ * Listens on the product-change channel for the life of the application and drops the local copy of every
+ * changed product, on every replica. While the subscription is down a change may be missed, so each
+ * (re)subscription starts by dropping the whole local cache; the local TTL bounds staleness in any case.
+ */
+@Component
+class ProductChangeSubscriber implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ProductChangeSubscriber.class);
+
+    private final ReactiveRedisMessageListenerContainer container;
+    private final ProductCache cache;
+    private final ProductKeys keys;
+    private volatile Disposable subscription;
+
+    ProductChangeSubscriber(ReactiveRedisMessageListenerContainer container, ProductCache cache, ProductKeys keys) {
+        this.container = container;
+        this.cache = cache;
+        this.keys = keys;
+    }
+
+    @Override
+    public void start() {
+        // A subscription for the application's lifetime, not a request path: it is disposed in stop().
+        subscription = container.receiveLater(ChannelTopic.of(keys.changes()))
+            .doOnNext(messages -> cache.dropAllLocal())
+            .flatMapMany(messages -> messages)
+            .map(Message::getMessage)
+            .doOnNext(cache::dropLocal)
+            .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200))
+                .maxBackoff(Duration.ofSeconds(10))
+                .doBeforeRetry(signal -> log.warn("Product-change subscription lost, resubscribing: {}",
+                        signal.failure().toString())))
+            .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable current = subscription;
+        if (current != null) {
+            current.dispose();
+        }
+        subscription = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return subscription != null;
+    }
+}
