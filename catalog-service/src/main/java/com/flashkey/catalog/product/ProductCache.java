@@ -244,7 +244,7 @@ class ProductCache {
 
     private <T> Mono<T> redisFailed(String what, Throwable ex) {
         redisFailures.increment();
-        log.warn("Redis {} failed; the database answers instead: {}", what, ex.toString());
+        log.warn("Redis {} failed; reads fall back to the database: {}", what, ex.toString());
         return Mono.empty();
     }
 
