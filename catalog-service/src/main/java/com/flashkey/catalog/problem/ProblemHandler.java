@@ -1,0 +1,145 @@
+package com.flashkey.catalog.problem;
+
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+
+import com.flashkey.catalog.product.DuplicateSkuException;
+import com.flashkey.catalog.product.ProductNotFoundException;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Maps every failure to {@code application/problem+json} with a stable type. Framework errors (bad JSON, wrong
+ * method, unknown route) keep their status and get a type by status; nothing ever carries a stack trace.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    /** Seconds a client should wait after a 503 before it retries. */
+    private static final String RETRY_AFTER_SECONDS = "1";
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> productNotFound(ProductNotFoundException ex) {
+        return problem(HttpStatus.NOT_FOUND, Problems.NOT_FOUND, ex.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> duplicateSku(DuplicateSkuException ex) {
+        return problem(HttpStatus.CONFLICT, Problems.CONFLICT, ex.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> concurrentUpdate(OptimisticLockingFailureException ex) {
+        return problem(HttpStatus.CONFLICT, Problems.CONFLICT, "The product was changed concurrently; read it and retry");
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> invalidRequest(InvalidRequestException ex) {
+        return validationProblem(ex.violations());
+    }
+
+    /** The database is down, slow or out of connections: tell the client to come back, never pretend. */
+    @ExceptionHandler({ DataAccessResourceFailureException.class, TransientDataAccessException.class,
+            TimeoutException.class })
+    ResponseEntity<ProblemDetail> unavailable(Exception ex) {
+        log.warn("Answering 503: {}", ex.toString());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+            .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+            .body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, Problems.UNAVAILABLE,
+                    "The catalog is temporarily unavailable; retry shortly"));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> unexpected(Exception ex) {
+        log.error("Unexpected failure", ex);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL, "Unexpected failure; it has been logged");
+    }
+
+    @Override
+    protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(WebExchangeBindException ex,
+            HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+        List<FieldViolation> violations = ex.getFieldErrors()
+            .stream()
+            .map(ProblemHandler::violation)
+            .toList();
+        return Mono.just(ResponseEntity.status(HttpStatus.BAD_REQUEST).body(validationBody(violations)));
+    }
+
+    @Override
+    protected Mono<ResponseEntity<Object>> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
+            HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+        List<FieldViolation> violations = ex.getParameterValidationResults()
+            .stream()
+            .flatMap(result -> result.getResolvableErrors()
+                .stream()
+                .map(error -> new FieldViolation(result.getMethodParameter().getParameterName(),
+                        String.valueOf(error.getDefaultMessage()))))
+            .toList();
+        return Mono.just(ResponseEntity.status(HttpStatus.BAD_REQUEST).body(validationBody(violations)));
+    }
+
+    /** Framework errors: keep the framework's status and detail, add our type. */
+    @Override
+    protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+            HttpStatusCode status, ServerWebExchange exchange) {
+        ProblemDetail problem = body instanceof ProblemDetail detail ? detail
+                : ProblemDetail.forStatusAndDetail(status, status.toString());
+        problem.setType(Problems.type(codeFor(status)));
+        HttpHeaders answerHeaders = new HttpHeaders();
+        if (headers != null) {
+            answerHeaders.addAll(headers);
+        }
+        if (status.value() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+            answerHeaders.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        return super.handleExceptionInternal(ex, problem, answerHeaders, status, exchange);
+    }
+
+    private static String codeFor(HttpStatusCode status) {
+        return switch (status.value()) {
+            case 400, 415 -> Problems.VALIDATION;
+            case 404, 405 -> Problems.NOT_FOUND;
+            case 413 -> Problems.PAYLOAD_TOO_LARGE;
+            case 503 -> Problems.UNAVAILABLE;
+            default -> status.is4xxClientError() ? Problems.VALIDATION : Problems.INTERNAL;
+        };
+    }
+
+    private static FieldViolation violation(FieldError error) {
+        return new FieldViolation(error.getField(), String.valueOf(error.getDefaultMessage()));
+    }
+
+    private static ResponseEntity<ProblemDetail> validationProblem(List<FieldViolation> violations) {
+        return ResponseEntity.status(HttpStatus.BAD_REQUEST).body(validationBody(violations));
+    }
+
+    private static ProblemDetail validationBody(List<FieldViolation> violations) {
+        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, Problems.VALIDATION, "The request has invalid fields");
+        problem.setProperty("errors", violations);
+        return problem;
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String code, String detail) {
+        return ResponseEntity.status(status).body(Problems.of(status, code, detail));
+    }
+}

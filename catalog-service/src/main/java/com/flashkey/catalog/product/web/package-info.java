@@ -1,0 +1,2 @@
+/** HTTP edge of the product feature: public reads with HTTP caching, admin create/update and warm-up. */
+package com.flashkey.catalog.product.web;

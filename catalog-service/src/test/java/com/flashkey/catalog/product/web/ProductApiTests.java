@@ -1,0 +1,359 @@
+package com.flashkey.catalog.product.web;
+
+import static com.flashkey.catalog.ProductFixtures.onSale;
+import static com.flashkey.catalog.ProductFixtures.product;
+import static com.flashkey.catalog.ProductFixtures.uniqueSku;
+import static com.flashkey.catalog.ProductFixtures.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import com.flashkey.catalog.AdminTokens;
+import com.flashkey.testsupport.TestDatabase;
+import com.flashkey.testsupport.TestInfrastructure;
+import com.flashkey.testsupport.TestRedisNamespace;
+
+/** The HTTP contract of catalog-service against real MariaDB and Redis. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient(timeout = "60s")
+@ActiveProfiles("test")
+class ProductApiTests {
+
+    @RegisterExtension
+    static TestDatabase db = TestInfrastructure.mariaDb().newDatabase("catalog");
+
+    @RegisterExtension
+    static TestRedisNamespace redis = TestInfrastructure.redis().newNamespace("catalog");
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        db.registerR2dbcAndFlyway(registry);
+        redis.registerRedis(registry);
+        registry.add("flashkey.redis.key-prefix", redis::prefix);
+    }
+
+    @Autowired
+    WebTestClient web;
+
+    private WebTestClient.ResponseSpec create(Map<String, Object> body) {
+        return web.post()
+            .uri("/api/admin/products")
+            .headers(headers -> headers.setBearerAuth(AdminTokens.admin()))
+            .bodyValue(body)
+            .exchange();
+    }
+
+    private WebTestClient.ResponseSpec change(String sku, Map<String, Object> body) {
+        return web.put()
+            .uri("/api/admin/products/{sku}", sku)
+            .headers(headers -> headers.setBearerAuth(AdminTokens.admin()))
+            .bodyValue(body)
+            .exchange();
+    }
+
+    @Test
+    void whenAdminAddsProductThen201AndTheStorefrontReadsItWithPriceAsDecimalString() {
+        String sku = uniqueSku("STEAM");
+        create(onSale(sku)).expectStatus()
+            .isCreated()
+            .expectHeader()
+            .location("/api/products/" + sku)
+            .expectBody()
+            .jsonPath("$.sku").isEqualTo(sku)
+            .jsonPath("$.price").isEqualTo("9.90")
+            .jsonPath("$.status").isEqualTo("ON_SALE");
+
+        web.get()
+            .uri("/api/products/{sku}", sku)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectHeader()
+            .cacheControl(org.springframework.http.CacheControl.maxAge(Duration.ofSeconds(5)).cachePublic())
+            .expectHeader()
+            .exists(HttpHeaders.ETAG)
+            .expectBody()
+            .jsonPath("$.sku").isEqualTo(sku)
+            .jsonPath("$.name").isEqualTo("Steam card " + sku)
+            .jsonPath("$.description").isEqualTo("A 100 CNY gift card")
+            .jsonPath("$.price").isEqualTo("9.90")
+            .jsonPath("$.currency").isEqualTo("CNY")
+            .jsonPath("$.perBuyerLimit").isEqualTo(2)
+            .jsonPath("$.status").isEqualTo("ON_SALE")
+            .jsonPath("$.saleStartsAt").isEqualTo(onSaleField(sku, "saleStartsAt"));
+    }
+
+    private String onSaleField(String sku, String field) {
+        return web.get().uri("/api/products/{sku}", sku).exchange().expectBody(Map.class).returnResult()
+            .getResponseBody().get(field).toString();
+    }
+
+    @Test
+    void whenSaleWindowAndActiveFlagDifferThenStatusFollowsThem() {
+        Instant now = Instant.now();
+        String upcoming = uniqueSku("UPCOMING");
+        String ended = uniqueSku("ENDED");
+        String offShelf = uniqueSku("OFF");
+        create(product(upcoming, now.plus(Duration.ofHours(2)), now.plus(Duration.ofHours(3)))).expectStatus().isCreated();
+        create(product(ended, now.minus(Duration.ofHours(3)), now.minus(Duration.ofHours(2)))).expectStatus().isCreated();
+        create(with(onSale(offShelf), "active", false)).expectStatus().isCreated();
+
+        web.get().uri("/api/products/{sku}", upcoming).exchange().expectBody().jsonPath("$.status").isEqualTo("NOT_STARTED");
+        web.get().uri("/api/products/{sku}", ended).exchange().expectBody().jsonPath("$.status").isEqualTo("ENDED");
+        web.get().uri("/api/products/{sku}", offShelf).exchange().expectBody().jsonPath("$.status").isEqualTo("OFF_SHELF");
+    }
+
+    @Test
+    void whenSkuIsUnknownOrMalformedThen404NotFoundProblem() {
+        for (String sku : List.of(uniqueSku("NOPE"), "lower-case", "X")) {
+            web.get()
+                .uri("/api/products/{sku}", sku)
+                .exchange()
+                .expectStatus()
+                .isNotFound()
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/not-found")
+                .jsonPath("$.status").isEqualTo(404)
+                .jsonPath("$.trace").doesNotExist();
+        }
+    }
+
+    @Test
+    void whenRequiredFieldsAreMissingThen400ValidationProblemListsEachField() {
+        create(Map.of("description", "nothing else")).expectStatus()
+            .isBadRequest()
+            .expectHeader()
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectBody()
+            .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/validation")
+            .jsonPath("$.errors[*].field")
+            .value(fields -> assertThat((List<String>) fields).containsExactlyInAnyOrder("name", "price", "currency",
+                    "saleStartsAt", "saleEndsAt", "perBuyerLimit"));
+    }
+
+    @Test
+    void whenFieldsBreakDomainRulesThen400ListsThoseFields() {
+        Map<String, Object> body = with(with(onSale(uniqueSku("BAD")), "price", "9.999"), "saleEndsAt",
+                "2020-01-01T00:00:00Z");
+        create(body).expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/validation")
+            .jsonPath("$.errors[*].field")
+            .value(fields -> assertThat((List<String>) fields).containsExactlyInAnyOrder("price", "saleEndsAt"));
+
+        create(with(onSale(uniqueSku("BAD")), "currency", "XYZ")).expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field").isEqualTo("currency");
+
+        create(with(onSale("bad sku"), "perBuyerLimit", 0)).expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[*].field")
+            .value(fields -> assertThat((List<String>) fields).containsExactlyInAnyOrder("sku", "perBuyerLimit"));
+
+        create(with(onSale(uniqueSku("BAD")), "sku", null)).expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field").isEqualTo("sku");
+    }
+
+    @Test
+    void whenBodyIsNotJsonOfTheRightShapeThen400ValidationProblem() {
+        web.post()
+            .uri("/api/admin/products")
+            .headers(headers -> headers.setBearerAuth(AdminTokens.admin()))
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue("{\"sku\": \"A1\", \"saleStartsAt\": \"tomorrow\"")
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectHeader()
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectBody()
+            .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/validation");
+    }
+
+    @Test
+    void whenSkuAlreadyExistsThenCreateAnswers409ConflictAndKeepsTheFirstProduct() {
+        String sku = uniqueSku("DUP");
+        create(onSale(sku)).expectStatus().isCreated();
+        create(with(onSale(sku), "name", "Second")).expectStatus()
+            .isEqualTo(409)
+            .expectHeader()
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectBody()
+            .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/conflict");
+        web.get().uri("/api/products/{sku}", sku).exchange().expectBody().jsonPath("$.name").isEqualTo("Steam card " + sku);
+    }
+
+    @Test
+    void whenAdminChangesProductThen200AndTheNextReadShowsTheChange() {
+        String sku = uniqueSku("CHG");
+        create(onSale(sku)).expectStatus().isCreated();
+        web.get().uri("/api/products/{sku}", sku).exchange().expectStatus().isOk();
+
+        change(sku, with(with(onSale(sku), "price", "19.5"), "name", "Renamed")).expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.price").isEqualTo("19.50")
+            .jsonPath("$.name").isEqualTo("Renamed");
+
+        web.get()
+            .uri("/api/products/{sku}", sku)
+            .exchange()
+            .expectBody()
+            .jsonPath("$.price").isEqualTo("19.50")
+            .jsonPath("$.name").isEqualTo("Renamed");
+    }
+
+    @Test
+    void whenChangeNamesAnotherSkuOrAnUnknownOneThen400Or404() {
+        String sku = uniqueSku("CHG");
+        create(onSale(sku)).expectStatus().isCreated();
+        change(sku, onSale(uniqueSku("OTHER"))).expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field").isEqualTo("sku");
+
+        String unknown = uniqueSku("GHOST");
+        change(unknown, onSale(unknown)).expectStatus()
+            .isNotFound()
+            .expectBody()
+            .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/not-found");
+    }
+
+    @Test
+    void whenIfNoneMatchCarriesTheCurrentEtagThen304WithoutBodyAndAfterAChange200WithANewEtag() {
+        String sku = uniqueSku("ETAG");
+        create(onSale(sku)).expectStatus().isCreated();
+        String etag = web.get().uri("/api/products/{sku}", sku).exchange().expectStatus().isOk()
+            .returnResult(String.class).getResponseHeaders().getETag();
+        assertThat(etag).isNotBlank();
+
+        web.get()
+            .uri("/api/products/{sku}", sku)
+            .header(HttpHeaders.IF_NONE_MATCH, etag)
+            .exchange()
+            .expectStatus()
+            .isNotModified()
+            .expectHeader()
+            .valueEquals(HttpHeaders.ETAG, etag)
+            .expectBody()
+            .isEmpty();
+
+        change(sku, with(onSale(sku), "name", "New name")).expectStatus().isOk();
+
+        String newEtag = web.get()
+            .uri("/api/products/{sku}", sku)
+            .header(HttpHeaders.IF_NONE_MATCH, etag)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .returnResult(String.class)
+            .getResponseHeaders()
+            .getETag();
+        assertThat(newEtag).isNotEqualTo(etag);
+    }
+
+    @Test
+    void whenAdminCallHasNoTokenThen401UnauthorizedProblem() {
+        web.post()
+            .uri("/api/admin/products")
+            .bodyValue(onSale(uniqueSku("NOAUTH")))
+            .exchange()
+            .expectStatus()
+            .isUnauthorized()
+            .expectHeader()
+            .valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+            .expectHeader()
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectBody()
+            .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/unauthorized");
+    }
+
+    @Test
+    void whenTokenIsExpiredForgedOrFromAnotherIssuerThen401AndNothingIsWritten() {
+        String sku = uniqueSku("BADTOKEN");
+        List<String> tokens = List.of(
+                AdminTokens.token(AdminTokens.LOCAL_SECRET, "flashkey", List.of("admin"),
+                        Instant.now().minus(Duration.ofMinutes(5))),
+                AdminTokens.token("another-secret-of-at-least-thirty-two-bytes!", "flashkey", List.of("admin"),
+                        Instant.now().plus(Duration.ofMinutes(5))),
+                AdminTokens.token(AdminTokens.LOCAL_SECRET, "somebody-else", List.of("admin"),
+                        Instant.now().plus(Duration.ofMinutes(5))),
+                "not.a.jwt");
+        for (String token : tokens) {
+            web.post()
+                .uri("/api/admin/products")
+                .headers(headers -> headers.setBearerAuth(token))
+                .bodyValue(onSale(sku))
+                .exchange()
+                .expectStatus()
+                .isUnauthorized()
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/unauthorized");
+        }
+        web.get().uri("/api/products/{sku}", sku).exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void whenTokenLacksTheAdminRoleThen403ForbiddenProblem() {
+        String token = AdminTokens.token(AdminTokens.LOCAL_SECRET, "flashkey", List.of("buyer"),
+                Instant.now().plus(Duration.ofMinutes(5)));
+        String sku = uniqueSku("BUYER");
+        web.post()
+            .uri("/api/admin/products")
+            .headers(headers -> headers.setBearerAuth(token))
+            .bodyValue(onSale(sku))
+            .exchange()
+            .expectStatus()
+            .isForbidden()
+            .expectHeader()
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectBody()
+            .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/forbidden");
+        web.post()
+            .uri("/api/admin/products/warm-up")
+            .headers(headers -> headers.setBearerAuth(token))
+            .exchange()
+            .expectStatus()
+            .isForbidden();
+    }
+
+    @Test
+    void whenStartedThenProbesMetricsAndOpenApiAreOpenButOtherActuatorEndpointsAreNot() {
+        web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        web.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+        web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
+        web.get()
+            .uri("/v3/api-docs")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.paths['/api/products/{sku}']").exists()
+            .jsonPath("$.paths['/api/admin/products/warm-up']").exists();
+        web.get().uri("/actuator/metrics").exchange().expectStatus().isUnauthorized();
+    }
+}
