@@ -24,7 +24,7 @@ public class BrowseSimulation extends Simulation {
 
     private final ScenarioBuilder reader = scenario("reader")
             .exec(http("product").get("/api/products/" + sku).check(status().is(200)))
-            .exec(http("stock").get("/api/products/" + sku + "/stock").check(status().is(200)))
+            .exec(http("stock").get(stockUrl() + "/api/products/" + sku + "/stock").check(status().is(200)))
             .exec(http("list").get("/api/products?page=0&size=20").check(status().is(200)));
 
     {
@@ -32,6 +32,15 @@ public class BrowseSimulation extends Simulation {
                 .protocols(protocol)
                 .assertions(global().failedRequests().count().is(0L),
                         details("product").responseTime().percentile(99.0).lt(p99Millis));
+    }
+
+    /**
+     * Stock belongs to inventory: through the gateway it is the same base URL; in a direct run ({@code -DdirectUrl} =
+     * catalog) it goes straight to inventory ({@code -DdirectStockUrl}, default its local port), so the direct run
+     * makes the same three requests without the gateway hop.
+     */
+    private String stockUrl() {
+        return settings.directUrl().isBlank() ? "" : System.getProperty("directStockUrl", "http://127.0.0.1:8082");
     }
 
     @Override

@@ -31,7 +31,11 @@ public class FlashSaleSimulation extends Simulation {
 
     private final LoadSettings settings = LoadSettings.fromSystemProperties();
     private final ShopAdmin admin = new ShopAdmin(settings);
-    private final String sku = "LT-" + settings.runId();
+    /** {@code -Dsku=...}: sell an existing product whose keys are imported already (bin/flashkey sale does that). */
+    private final String givenSku = System.getProperty("sku", "");
+    private final String sku = givenSku.isBlank() ? "LT-" + settings.runId() : givenSku;
+    /** {@code -DoutcomeLog=path}: one CSV line per buy and per payment, for summaries outside Gatling. */
+    private final OutcomeLog outcomes = OutcomeLog.open(System.getProperty("outcomeLog", ""));
     private final int p99Millis = Integer.getInteger("p99Millis", 100);
 
     private final HttpProtocolBuilder protocol = http.baseUrl(settings.targetUrl())
@@ -49,16 +53,29 @@ public class FlashSaleSimulation extends Simulation {
             .exec(http("buy").post("/api/orders").header("Idempotency-Key", "#{idempotencyKey}")
                     .body(StringBody("{\"sku\":\"" + sku + "\",\"quantity\":#{quantity},\"email\":\"#{email}\"}"))
                     .check(status().in(202, 409, 429).saveAs("buyStatus"),
+                            jmesPath("type").optional().saveAs("problemType"),
                             jmesPath("orderNo").optional().saveAs("orderNo"),
                             jmesPath("amount").optional().saveAs("amount"),
                             jmesPath("currency").optional().saveAs("currency")))
-            .doIf(session -> session.getInt("buyStatus") == 202).then(exec(session -> {
+            .exec(session -> {
+                outcomes.buy(session.contains("buyStatus") ? session.getInt("buyStatus") : 0,
+                        session.getString("problemType"), session.getString("orderNo"), session.getString("email"),
+                        session.getInt("quantity"));
+                return session;
+            })
+            .doIf(session -> session.contains("buyStatus") && session.getInt("buyStatus") == 202).then(exec(session -> {
                 String body = Simpay.body("evt_" + UUID.randomUUID(), session.getString("orderNo"),
                         session.getString("amount"), session.getString("currency"));
                 return session.set("payBody", body).set("paySignature", Simpay.signature(settings.simpaySecret(), body));
             }).exec(http("pay").post(settings.baseUrl() + "/webhooks/payments/simpay")
                     .header("Payment-Signature", "#{paySignature}").body(StringBody("#{payBody}"))
-                    .check(status().is(200))));
+                    .check(status().is(200)))
+                    .exec(session -> {
+                        if (!session.isFailed()) {
+                            outcomes.paid(session.getString("orderNo"), session.getString("email"));
+                        }
+                        return session;
+                    }));
 
     /** After the pulse, the pool must add up: sold + reserved + available = imported, and sold never above stock. */
     private final ScenarioBuilder auditor = scenario("auditor").pause(Integer.getInteger("drainSeconds", 10))
@@ -80,8 +97,15 @@ public class FlashSaleSimulation extends Simulation {
 
     @Override
     public void before() {
-        admin.openSale(sku, settings.stock(), 2);
+        if (givenSku.isBlank()) {
+            admin.openSale(sku, settings.stock(), 2);
+        }
         System.out.printf("FlashSale: sku=%s stock=%d rate=%d/s target=%s%n", sku, settings.stock(), settings.rate(),
                 settings.targetUrl());
+    }
+
+    @Override
+    public void after() {
+        outcomes.close();
     }
 }
