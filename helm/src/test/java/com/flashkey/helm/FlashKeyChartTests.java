@@ -417,6 +417,17 @@ class FlashKeyChartTests {
         }
 
         @Test
+        void whenInstalledThenNotesTellHowToReachTestAndPreScaleIt() {
+            String output = new Helm(RenderedChart.CHART).install().withName(RenderedChart.RELEASE)
+                    .withNamespace(RenderedChart.NAMESPACE).withKubeVersion(RenderedChart.KUBE_VERSION)
+                    .clientOnly().dryRun().call().getOutput();
+
+            assertThat(output).contains("NOTES:", "helm test flashkey -n shop",
+                    "port-forward svc/flashkey-gateway 8080:8080", "--set order.autoscaling.minReplicas=10",
+                    "flashkey-db, flashkey-jwt, flashkey-delivery-keys");
+        }
+
+        @Test
         void whenHelmTestRunsThenItsPodCallsTheGatewayHealth(@TempDir Path copy) throws IOException {
             // helm-java's template leaves hooks out, so render a copy of the chart whose hook annotations are renamed.
             Pod test = RenderedChart.renderHooksOf(copy).all(Pod.class).get(0);
