@@ -118,6 +118,35 @@ app.kubernetes.io/component: {{ include "flashkey.component" . }}
 {{- end -}}
 
 {{/*
+Plain (non-secret) environment of one service, kept in its ConfigMap and referenced with configMapKeyRef:
+the hosts and ports the services read as DB_*, REDIS_*, KAFKA_BOOTSTRAP, plus PORT and the two switches.
+*/}}
+{{- define "flashkey.envConfig" -}}
+{{- $v := .root.Values -}}
+{{- $env := dict "PORT" (toString .svc.containerPort) "KUBERNETES_ENABLED" (toString $v.kubernetesEnabled) "OPENAPI_ENABLED" (toString $v.openapiEnabled) -}}
+{{- if or (include "flashkey.usesDatabase" .) (eq .key "order") -}}
+{{- $_ := set $env "DB_HOST" $v.database.host -}}
+{{- $_ := set $env "DB_PORT" (toString $v.database.port) -}}
+{{- $_ := set $env "DB_USER" $v.database.user -}}
+{{- end -}}
+{{- if include "flashkey.usesRedis" . -}}
+{{- $_ := set $env "REDIS_HOST" $v.redis.host -}}
+{{- $_ := set $env "REDIS_PORT" (toString $v.redis.port) -}}
+{{- end -}}
+{{- if include "flashkey.usesKafka" . -}}
+{{- $_ := set $env "KAFKA_BOOTSTRAP" $v.kafka.bootstrap -}}
+{{- end -}}
+{{- toYaml $env -}}
+{{- end -}}
+
+{{/* Everything in a service's ConfigMap; its hash rolls the pods on change. */}}
+{{- define "flashkey.configData" -}}
+{{ include "flashkey.envConfig" . }}
+application.yml: |
+  {{- include "flashkey.applicationYaml" . | nindent 2 }}
+{{- end -}}
+
+{{/*
 Spring configuration of one service, rendered into its ConfigMap as application.yml. Chart-derived settings
 first, then the service's `config` values merged over them (values win).
 */}}

@@ -107,7 +107,7 @@ class FlashKeyChartTests {
 
                 assertThat(container.getPorts().get(0).getContainerPort()).as(entry.getKey())
                         .isEqualTo(Integer.parseInt(port.group(1)));
-                assertThat(env(container, "PORT")).isEqualTo(port.group(1));
+                assertThat(defaults().env(entry.getKey(), "PORT")).isEqualTo(port.group(1));
                 assertThat(defaults().find(Service.class, objectName(entry.getKey())).orElseThrow()
                         .getSpec().getPorts().get(0).getPort()).isEqualTo(Integer.parseInt(port.group(1)));
                 // the probes below only answer when the service turns on Boot's probe groups
@@ -266,7 +266,7 @@ class FlashKeyChartTests {
                             assertThat(e.getValueFrom().getSecretKeyRef()).as(e.getName()).isNotNull();
                         }));
             });
-            assertThat(env(production().pod("gateway").getContainers().get(0), "SPRING_DATA_REDIS_PASSWORD")).isNull();
+            assertThat(production().env("gateway", "SPRING_DATA_REDIS_PASSWORD")).as("from a Secret, not a literal").isNull();
             assertThat(production().pod("gateway").getContainers().get(0).getEnv())
                     .filteredOn(e -> e.getName().equals("SPRING_DATA_REDIS_PASSWORD")).singleElement()
                     .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("flashkey-redis"));
@@ -290,7 +290,7 @@ class FlashKeyChartTests {
                 PodSpec pod = defaults().pod(component);
                 assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null)
                         .extracting(v -> v.getSecret().getSecretName()).contains("flashkey-delivery-keys");
-                assertThat(env(pod.getContainers().get(0), "SPRING_CONFIG_IMPORT"))
+                assertThat(defaults().env(component, "SPRING_CONFIG_IMPORT"))
                         .isEqualTo("optional:configtree:/etc/flashkey/secrets/*/");
             }
             assertThat(defaults().pod("catalog").getVolumes()).noneSatisfy(v -> assertThat(v.getSecret()).isNotNull());
@@ -301,18 +301,24 @@ class FlashKeyChartTests {
     class Configuration {
 
         @Test
-        void whenRenderedThenPodsGetTheEnvironmentTheServicesRead() {
-            Container order = production().pod("order").getContainers().get(0);
-            Container catalog = production().pod("catalog").getContainers().get(0);
+        void whenRenderedThenPodsGetTheEnvironmentTheServicesReadFromTheirConfigMap() {
+            RenderedChart chart = production();
+            Container order = chart.pod("order").getContainers().get(0);
 
-            assertThat(env(catalog, "DB_HOST")).isEqualTo("mariadb.flashkey-data.svc");
-            assertThat(env(catalog, "DB_PORT")).isEqualTo("3306");
-            assertThat(env(catalog, "DB_USER")).isEqualTo("flashkey_app");
-            assertThat(env(order, "REDIS_HOST")).isEqualTo("redis.flashkey-data.svc");
-            assertThat(env(order, "REDIS_PORT")).isEqualTo("6379");
-            assertThat(env(order, "KAFKA_BOOTSTRAP")).isEqualTo("flashkey-kafka-kafka-bootstrap.kafka.svc:9092");
-            assertThat(env(order, "KUBERNETES_ENABLED")).isEqualTo("true");
-            assertThat(env(order, "OPENAPI_ENABLED")).isEqualTo("false");
+            assertThat(chart.env("catalog", "DB_HOST")).isEqualTo("mariadb.flashkey-data.svc");
+            assertThat(chart.env("catalog", "DB_PORT")).isEqualTo("3306");
+            assertThat(chart.env("catalog", "DB_USER")).isEqualTo("flashkey_app");
+            assertThat(chart.env("order", "REDIS_HOST")).isEqualTo("redis.flashkey-data.svc");
+            assertThat(chart.env("order", "REDIS_PORT")).isEqualTo("6379");
+            assertThat(chart.env("order", "KAFKA_BOOTSTRAP")).isEqualTo("flashkey-kafka-kafka-bootstrap.kafka.svc:9092");
+            assertThat(chart.env("order", "KUBERNETES_ENABLED")).isEqualTo("true");
+            assertThat(chart.env("order", "OPENAPI_ENABLED")).isEqualTo("false");
+            assertThat(chart.env("gateway", "DB_HOST")).as("the gateway has no database").isNull();
+            assertThat(chart.env("notification", "REDIS_HOST")).as("notification has no Redis").isNull();
+            for (String plain : List.of("DB_HOST", "DB_PORT", "DB_USER", "REDIS_HOST", "REDIS_PORT", "KAFKA_BOOTSTRAP", "PORT")) {
+                assertThat(order.getEnv()).filteredOn(e -> e.getName().equals(plain)).singleElement()
+                        .satisfies(e -> assertThat(e.getValueFrom().getConfigMapKeyRef().getName()).isEqualTo("flashkey-order"));
+            }
             assertThat(order.getEnv()).filteredOn(e -> e.getName().startsWith("FLASHKEY_"))
                     .extracting(EnvVar::getName).containsExactlyInAnyOrder("FLASHKEY_JWT_SECRET", "FLASHKEY_SECURITY_JWTSECRET");
             assertThat(order.getEnv()).filteredOn(e -> e.getName().startsWith("FLASHKEY_"))
@@ -342,17 +348,20 @@ class FlashKeyChartTests {
             assertThat(checksum(changed, "catalog")).isNotEqualTo(checksum(defaults(), "catalog"));
             assertThat(checksum(changed, "order")).isEqualTo(checksum(defaults(), "order"));
             assertThat(changed.applicationYaml("catalog")).contains("cache-ttl: 30s");
+
+            RenderedChart movedRedis = RenderedChart.render(t -> t.set("redis.host", "redis-2.flashkey-data.svc"));
+            assertThat(checksum(movedRedis, "order")).isNotEqualTo(checksum(defaults(), "order"));
+            assertThat(checksum(movedRedis, "notification")).as("no Redis there").isEqualTo(checksum(defaults(), "notification"));
         }
 
         @Test
         void whenOpenTelemetryIsOnThenTheAgentLoadsThroughJavaToolOptionsAndIsAbsentOtherwise() {
-            Container on = production().pod("inventory").getContainers().get(0);
             Container off = defaults().pod("inventory").getContainers().get(0);
 
-            assertThat(env(on, "JAVA_TOOL_OPTIONS")).isEqualTo("-javaagent:/opt/otel/opentelemetry-javaagent.jar");
-            assertThat(env(on, "OTEL_SERVICE_NAME")).isEqualTo("inventory-service");
-            assertThat(env(on, "OTEL_EXPORTER_OTLP_ENDPOINT")).isEqualTo("http://otel-collector.observability:4317");
-            assertThat(env(off, "JAVA_TOOL_OPTIONS")).isNull();
+            assertThat(production().env("inventory", "JAVA_TOOL_OPTIONS")).isEqualTo("-javaagent:/opt/otel/opentelemetry-javaagent.jar");
+            assertThat(production().env("inventory", "OTEL_SERVICE_NAME")).isEqualTo("inventory-service");
+            assertThat(production().env("inventory", "OTEL_EXPORTER_OTLP_ENDPOINT")).isEqualTo("http://otel-collector.observability:4317");
+            assertThat(defaults().env("inventory", "JAVA_TOOL_OPTIONS")).isNull();
             assertThat(off.getEnv()).noneSatisfy(e -> assertThat(e.getName()).startsWith("OTEL_"));
         }
     }
@@ -405,6 +414,17 @@ class FlashKeyChartTests {
             assertThat(production().yaml()).contains("path: /actuator/prometheus");
             assertThat(defaults().ofKind("ServiceMonitor")).isEmpty();
             assertThat(defaults().all(Ingress.class)).isEmpty();
+        }
+
+        @Test
+        void whenInstalledThenNotesTellHowToReachTestAndPreScaleIt() {
+            String output = new Helm(RenderedChart.CHART).install().withName(RenderedChart.RELEASE)
+                    .withNamespace(RenderedChart.NAMESPACE).withKubeVersion(RenderedChart.KUBE_VERSION)
+                    .clientOnly().dryRun().call().getOutput();
+
+            assertThat(output).contains("NOTES:", "helm test flashkey -n shop",
+                    "port-forward svc/flashkey-gateway 8080:8080", "--set order.autoscaling.minReplicas=10",
+                    "flashkey-db, flashkey-jwt, flashkey-delivery-keys");
         }
 
         @Test
@@ -483,11 +503,6 @@ class FlashKeyChartTests {
         assertThat(probe).isNotNull();
         assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
         assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
-    }
-
-    private static String env(Container container, String name) {
-        return container.getEnv().stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue)
-                .filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     private static String checksum(RenderedChart chart, String component) {

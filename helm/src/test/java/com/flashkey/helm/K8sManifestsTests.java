@@ -3,7 +3,6 @@ package com.flashkey.helm;
 import com.flashkey.contracts.Topics;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -122,7 +121,6 @@ class K8sManifestsTests {
     }
 
     private static String env(String component, String name) {
-        return chart.pod(component).getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals(name))
-                .map(EnvVar::getValue).findFirst().orElseThrow();
+        return chart.env(component, name);
     }
 }

@@ -105,6 +105,27 @@ record RenderedChart(String yaml, List<HasMetadata> objects) {
         return deployment(component).getSpec().getTemplate().getSpec();
     }
 
+    /**
+     * Value of a container env var as the pod would see it: a literal, or the ConfigMap entry it references;
+     * null when absent or when it comes from a Secret.
+     */
+    String env(String component, String name) {
+        return pod(component).getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
+                .map(e -> {
+                    if (e.getValueFrom() == null) {
+                        return e.getValue();
+                    }
+                    var ref = e.getValueFrom().getConfigMapKeyRef();
+                    if (ref == null) {
+                        return null;
+                    }
+                    return find(ConfigMap.class, ref.getName())
+                            .map(cm -> cm.getData().get(ref.getKey()))
+                            .orElseThrow(() -> new AssertionError(name + " refers to a missing ConfigMap entry " + ref));
+                })
+                .orElse(null);
+    }
+
     String applicationYaml(String component) {
         return find(ConfigMap.class, objectName(component)).orElseThrow().getData().get("application.yml");
     }
