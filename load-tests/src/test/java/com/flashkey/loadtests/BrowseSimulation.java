@@ -20,7 +20,7 @@ public class BrowseSimulation extends Simulation {
     private final int p99Millis = Integer.getInteger("p99Millis", 50);
 
     private final HttpProtocolBuilder protocol = http.baseUrl(settings.targetUrl()).acceptHeader("application/json")
-            .disableCaching();
+            .disableCaching().header("X-Forwarded-For", session -> LoadSettings.randomClientAddress());
 
     private final ScenarioBuilder reader = scenario("reader")
             .exec(http("product").get("/api/products/" + sku).check(status().is(200)))

@@ -39,12 +39,14 @@ public class FlashSaleSimulation extends Simulation {
     private final int p99Millis = Integer.getInteger("p99Millis", 100);
 
     private final HttpProtocolBuilder protocol = http.baseUrl(settings.targetUrl())
-            .acceptHeader("application/json").contentTypeHeader("application/json").disableCaching();
+            .acceptHeader("application/json").contentTypeHeader("application/json").disableCaching()
+            .header("X-Forwarded-For", session -> session.contains("clientAddress") ? session.getString("clientAddress")
+                    : LoadSettings.randomClientAddress());
 
     private final Iterator<Map<String, Object>> buyers = Stream.generate(() -> {
         String id = UUID.randomUUID().toString();
         return Map.<String, Object>of("email", "buyer-" + id + "@loadtest.flashkey.dev", "idempotencyKey", id,
-                "quantity", Math.random() < 0.8 ? 1 : 2);
+                "quantity", Math.random() < 0.8 ? 1 : 2, "clientAddress", LoadSettings.randomClientAddress());
     }).iterator();
 
     private final ScenarioBuilder shopper = scenario("shopper").feed(buyers)

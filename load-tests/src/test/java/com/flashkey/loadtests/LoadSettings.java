@@ -19,9 +19,19 @@ record LoadSettings(String baseUrl, String directUrl, int rate, Duration rampUp,
                 Duration.ofSeconds(Integer.getInteger("holdSeconds", 20)),
                 Integer.getInteger("stock", 500),
                 Integer.getInteger("buyers", 100_000),
-                System.getProperty("simpaySecret", env("FLASHKEY_SIMPAY_SECRET", "simpay-local-dev-secret")),
+                System.getProperty("simpaySecret", env("FLASHKEY_SIMPAY_SECRET", "simpay-local-dev-secret-0001")),
                 System.getProperty("jwtSecret", env("FLASHKEY_JWT_SECRET", "flashkey-local-dev-jwt-secret-0123456789abcdef")),
                 System.getProperty("runId", Long.toString(System.currentTimeMillis(), 36).toUpperCase()));
+    }
+
+    /**
+     * A client address per virtual user, sent as {@code X-Forwarded-For}: a flash sale comes from many shoppers, not
+     * from one machine. The gateway believes it only from a trusted proxy ({@code flashkey.gateway.trusted-proxies};
+     * {@code bin/flashkey up} trusts 127.0.0.1 locally), so per-client rate limits apply per virtual shopper.
+     */
+    static String randomClientAddress() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return "10." + r.nextInt(256) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254));
     }
 
     /** The URL the load goes to: the gateway, or a service directly when {@code directUrl} is set. */
