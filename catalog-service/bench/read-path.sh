@@ -24,7 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-java -Duser.timezone=UTC -jar "$JAR" --server.port="$PORT" \
+java ${JAVA_OPTS:-} -Duser.timezone=UTC -jar "$JAR" --server.port="$PORT" \
   --spring.r2dbc.url="r2dbc:mysql://127.0.0.1:3306/$DB?connectionTimeZone=UTC&createDatabaseIfNotExist=true" \
   --spring.flyway.default-schema="$DB" --spring.flyway.schemas="$DB" \
   --flashkey.redis.key-prefix="$PREFIX" --logging.level.root=WARN >"$OUT/app.log" 2>&1 &
@@ -56,7 +56,7 @@ echo "payload: $(wc -c <"$OUT/payload.json") bytes over HTTP; Redis value $(redi
 sleep 20
 echo "idle RSS after start (KiB): $(awk '/VmRSS/{print $2}' /proc/$APP_PID/status)"
 
-wrk -t2 -c50 -d5s --latency "$URL" >/dev/null  # JIT warm-up, not reported
+wrk -t2 -c50 -d"${WARMUP:-15s}" --latency "$URL" >/dev/null  # JIT warm-up, not reported
 for round in $(seq 1 "$ROUNDS"); do
   wrk -t2 -c50 -d"$DURATION" --latency "$URL" >"$OUT/wrk-$round.txt"
   echo "round $round catalog: $(awk '/Requests\/sec/{print $2}' "$OUT/wrk-$round.txt") req/s, p99 $(awk '$1=="99%"{print $2}' "$OUT/wrk-$round.txt")"
@@ -66,4 +66,4 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 sleep 20
 echo "idle RSS after load (KiB): $(awk '/VmRSS/{print $2}' /proc/$APP_PID/status)"
-echo "database queries for the product: $(curl -fs -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/actuator/metrics/catalog.product.loads?tag=source:database" | python3 -c 'import json,sys; print(json.load(sys.stdin)["measurements"][0]["value"])')"
+echo "product queries that reached the database (whole run): $(curl -fs -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/actuator/metrics/catalog.product.loads?tag=source:database" | python3 -c 'import json,sys; print(json.load(sys.stdin)["measurements"][0]["value"])')"

@@ -217,6 +217,22 @@ class ProductCacheReplicaTests {
     }
 
     @Test
+    void whenAReplicaStartsThenItWarmsProductsWhoseSaleStartsWithinTheHorizon() {
+        Instant now = Instant.now();
+        String soon = uniqueSku("BOOT-SOON");
+        Replica.insertProduct(db, soon, "Soon", now.plus(Duration.ofMinutes(10)), now.plus(Duration.ofHours(1)), true);
+        String later = uniqueSku("BOOT-LATER");
+        Replica.insertProduct(db, later, "Later", now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(2)), true);
+
+        try (Replica starting = Replica.start(db, redis, Map.of("flashkey.catalog.warm-up.on-start-up", "true"))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> redisExists(soon) == 1);
+            assertThat(nameOn(starting, soon)).isEqualTo("Soon");
+            assertThat(starting.databaseLoads()).as("warmed at start-up, not loaded on demand").isZero();
+            assertThat(redisExists(later)).isZero();
+        }
+    }
+
+    @Test
     void whenRedisIsUnreachableThenReadsFallBackToTheDatabase() throws Exception {
         String sku = coldProduct("NOREDIS");
         int deadPort;

@@ -136,6 +136,19 @@ class ProductApiTests {
     }
 
     @Test
+    void whenRouteDoesNotExistThen404ProblemNotAnHtmlOrSpringErrorPage() {
+        web.get()
+            .uri("/api/products/{sku}/nothing-here", uniqueSku("ROUTE"))
+            .exchange()
+            .expectStatus()
+            .isNotFound()
+            .expectHeader()
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectBody()
+            .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/not-found");
+    }
+
+    @Test
     void whenRequiredFieldsAreMissingThen400ValidationProblemListsEachField() {
         create(Map.of("description", "nothing else")).expectStatus()
             .isBadRequest()
