@@ -97,15 +97,18 @@ class DeliveryListener {
     @DltHandler
     Mono<Void> onDeadLetter(ConsumerRecord<String, byte[]> record) {
         return Mono.defer(() -> {
-            String failure = header(record, KafkaHeaders.DLT_EXCEPTION_MESSAGE) + "\n"
-                    + header(record, KafkaHeaders.DLT_EXCEPTION_STACKTRACE);
+            // The recoverer records the failure in headers; the stack trace holds our cause's message, which names
+            // the order and a reason code only.
+            String failure = header(record, KafkaHeaders.EXCEPTION_CAUSE_FQCN) + "\n"
+                    + header(record, KafkaHeaders.EXCEPTION_MESSAGE) + "\n"
+                    + header(record, KafkaHeaders.EXCEPTION_STACKTRACE);
             String reason = reason(failure);
             String orderNo = orderNo(record);
             int attempts = attempts(record);
             meters.counter("flashkey.notification.dead.letters", "channel", EmailChannel.CHANNEL, "reason",
                     reason.startsWith("retries-exhausted") ? "retries-exhausted" : reason).increment();
             log.warn("delivery of order {} dead-lettered after {} attempt(s): {} (from {})", orderNo, attempts, reason,
-                    header(record, KafkaHeaders.DLT_ORIGINAL_TOPIC));
+                    header(record, KafkaHeaders.ORIGINAL_TOPIC));
             return events.failed(orderNo, EmailChannel.CHANNEL, reason, attempts);
         });
     }
@@ -151,14 +154,21 @@ class DeliveryListener {
         return record.key();
     }
 
-    private static int attempts(ConsumerRecord<String, byte[]> record) {
+    /** Attempts made: the retry header counts the attempt the record was forwarded for, one past the last made. */
+    static int attempts(ConsumerRecord<String, byte[]> record) {
         Header header = record.headers().lastHeader(RetryTopicHeaders.DEFAULT_HEADER_ATTEMPTS);
         if (header == null || header.value() == null) {
             return 1;
         }
         byte[] value = header.value();
-        return value.length == Integer.BYTES ? ByteBuffer.wrap(value).getInt()
-                : Integer.parseInt(new String(value, StandardCharsets.UTF_8).trim());
+        try {
+            int next = value.length == Integer.BYTES ? ByteBuffer.wrap(value).getInt()
+                    : Integer.parseInt(new String(value, StandardCharsets.UTF_8).trim());
+            return Math.max(1, next - 1);
+        }
+        catch (NumberFormatException ex) {
+            return 1;
+        }
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
