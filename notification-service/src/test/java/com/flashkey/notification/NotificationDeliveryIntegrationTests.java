@@ -26,6 +26,8 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -256,6 +258,30 @@ class NotificationDeliveryIntegrationTests {
         assertThat(meters.counter("flashkey.notification.dead.letters", "channel", "email", "reason", "invalid-address")
                 .count()).isGreaterThanOrEqualTo(1.0);
         assertThat(output.getAll()).contains(orderNo).doesNotContain(code);
+    }
+
+    @Test
+    void whenADeadLetterIsForADeliveryAlreadySentThenNoFailureIsPublished() throws Exception {
+        String orderNo = orderNo();
+        String buyer = orderNo.toLowerCase() + "@buyer.example";
+        KeysAllocated event = keysAllocated(orderNo, buyer, "en", List.of("LATE-" + orderNo));
+        publish(Topics.KEYS_ALLOCATED, event);
+        awaitMails(buyer, 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "SENT".equals(row(orderNo, "keys", "").get("status")));
+        String neverSent = orderNo();
+        String deadLetters = topics.name(Topics.KEYS_ALLOCATED) + ".DLT";
+
+        // A duplicate that kept finding the first delivery in flight, then a dead letter that deserves an alert,
+        // on one partition so the second is handled after the first.
+        kafka.send(new ProducerRecord<>(deadLetters, 0, orderNo, CODEC.write(EventEnvelope.of(event, Instant.now())),
+                List.of(new RecordHeader("kafka_exception-stacktrace",
+                        "failed for now: in-flight".getBytes(StandardCharsets.UTF_8))))).get();
+        kafka.send(new ProducerRecord<>(deadLetters, 0, neverSent, CODEC.write(EventEnvelope.of(
+                keysAllocated(neverSent, buyer, "en", List.of("X")), Instant.now())), List.of())).get();
+
+        awaitEvent(Topics.NOTIFICATION_FAILED, neverSent);
+        assertThat(events(Topics.NOTIFICATION_FAILED, orderNo)).isEmpty();
+        assertThat(mailsTo(buyer)).hasSize(1);
     }
 
     @Test

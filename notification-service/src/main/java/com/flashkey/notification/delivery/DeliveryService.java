@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 import com.flashkey.contracts.DeliveryResendRequested;
+import com.flashkey.contracts.Event;
 import com.flashkey.contracts.KeysAllocated;
 import com.flashkey.notification.config.NotificationProperties;
 import com.flashkey.notification.mail.EmailChannel;
@@ -61,6 +62,21 @@ public class DeliveryService {
         MessageKey key = new MessageKey(event.orderNo(), EmailChannel.CHANNEL, MessageKey.KEYS_RESEND, event.requestId());
         return deliverByEmail(key, eventId,
                 new KeysMail(event.orderNo(), event.sku(), event.buyerEmail(), event.locale(), event.codes()));
+    }
+
+    /**
+     * Whether what this event asks for is on record as sent; a dead letter of such an event (a duplicate that kept
+     * finding the first delivery in flight, a publish that failed after sending) needs no alert.
+     */
+    public Mono<Boolean> alreadySent(Event event) {
+        if (event instanceof KeysAllocated allocated) {
+            return sentMessages.isSent(new MessageKey(allocated.orderNo(), EmailChannel.CHANNEL, MessageKey.KEYS, ""));
+        }
+        if (event instanceof DeliveryResendRequested resend) {
+            return sentMessages.isSent(new MessageKey(resend.orderNo(), EmailChannel.CHANNEL, MessageKey.KEYS_RESEND,
+                    resend.requestId()));
+        }
+        return Mono.just(false);
     }
 
     private Mono<DeliveryOutcome> deliverByEmail(MessageKey key, UUID eventId, KeysMail mail) {

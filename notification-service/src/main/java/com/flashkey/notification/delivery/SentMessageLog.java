@@ -68,6 +68,14 @@ class SentMessageLog {
                 .one();
     }
 
+    /** Whether the log records this delivery as sent. */
+    Mono<Boolean> isSent(MessageKey key) {
+        return bind(db.sql("SELECT status FROM sent_messages WHERE " + KEY), key)
+                .map(row -> "SENT".equals(row.get("status", String.class)))
+                .one()
+                .defaultIfEmpty(false);
+    }
+
     Mono<Void> markSent(MessageKey key) {
         return bind(db.sql("UPDATE sent_messages SET status = 'SENT', sent_at = UTC_TIMESTAMP(3), last_error = NULL "
                 + "WHERE " + KEY + " AND status = 'SENDING'"), key).then();

@@ -103,13 +103,24 @@ class DeliveryListener {
                     + header(record, KafkaHeaders.EXCEPTION_MESSAGE) + "\n"
                     + header(record, KafkaHeaders.EXCEPTION_STACKTRACE);
             String reason = reason(failure);
-            String orderNo = orderNo(record);
+            EventEnvelope<Event> envelope = decodeQuietly(record);
+            String orderNo = envelope != null && envelope.orderNo() != null ? envelope.orderNo() : record.key();
             int attempts = attempts(record);
-            meters.counter("flashkey.notification.dead.letters", "channel", EmailChannel.CHANNEL, "reason",
-                    reason.startsWith("retries-exhausted") ? "retries-exhausted" : reason).increment();
-            log.warn("delivery of order {} dead-lettered after {} attempt(s): {} (from {})", orderNo, attempts, reason,
-                    header(record, KafkaHeaders.ORIGINAL_TOPIC));
-            return events.failed(orderNo, EmailChannel.CHANNEL, reason, attempts);
+            Mono<Boolean> sentAnyway = envelope == null ? Mono.just(false) : deliveries.alreadySent(envelope.data());
+            return sentAnyway.flatMap(sent -> {
+                if (sent) {
+                    // The buyer has the mail (this was a duplicate, or only the follow-up publish failed and the
+                    // relay covers it): nothing to alert on.
+                    log.info("dead letter of order {} ({}) needs no alert: the delivery is on record as sent", orderNo,
+                            reason);
+                    return Mono.<Void>empty();
+                }
+                meters.counter("flashkey.notification.dead.letters", "channel", EmailChannel.CHANNEL, "reason",
+                        reason.startsWith("retries-exhausted") ? "retries-exhausted" : reason).increment();
+                log.warn("delivery of order {} dead-lettered after {} attempt(s): {} (from {})", orderNo, attempts,
+                        reason, header(record, KafkaHeaders.ORIGINAL_TOPIC));
+                return events.failed(orderNo, EmailChannel.CHANNEL, reason, attempts);
+            });
         });
     }
 
@@ -141,17 +152,13 @@ class DeliveryListener {
         return transientFailure.find() ? "retries-exhausted: " + transientFailure.group(1) : "retries-exhausted";
     }
 
-    private String orderNo(ConsumerRecord<String, byte[]> record) {
+    private EventEnvelope<Event> decodeQuietly(ConsumerRecord<String, byte[]> record) {
         try {
-            EventEnvelope<Event> envelope = codec.read(record.value());
-            if (envelope.orderNo() != null) {
-                return envelope.orderNo();
-            }
+            return record.value() == null ? null : codec.read(record.value());
         }
-        catch (RuntimeException malformed) {
-            // fall back to the record key, which producers set to the order number
+        catch (MalformedEventException malformed) {
+            return null;
         }
-        return record.key();
     }
 
     /** Attempts made: the retry header counts the attempt the record was forwarded for, one past the last made. */
