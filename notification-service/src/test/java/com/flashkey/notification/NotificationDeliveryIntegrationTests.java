@@ -180,7 +180,7 @@ class NotificationDeliveryIntegrationTests {
         smtp.stop();
         try {
             publishKeysAllocated(orderNo, buyer, "en", List.of(code));
-            await().atMost(Duration.ofSeconds(30))
+            await().atMost(Duration.ofSeconds(60))
                     .until(() -> "FAILED".equals(row(orderNo, "keys", "").get("status")));
             assertThat(row(orderNo, "keys", "")).containsEntry("last_error", "smtp-unavailable");
         }
@@ -267,7 +267,7 @@ class NotificationDeliveryIntegrationTests {
         KeysAllocated event = keysAllocated(orderNo, buyer, "en", List.of("LATE-" + orderNo));
         publish(Topics.KEYS_ALLOCATED, event);
         awaitMails(buyer, 1);
-        await().atMost(Duration.ofSeconds(30)).until(() -> "SENT".equals(row(orderNo, "keys", "").get("status")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "SENT".equals(row(orderNo, "keys", "").get("status")));
         String neverSent = orderNo();
         String deadLetters = topics.name(Topics.KEYS_ALLOCATED) + ".DLT";
 
@@ -308,10 +308,10 @@ class NotificationDeliveryIntegrationTests {
         publishResend(orderNo, "req-1", buyer, codes);
         publishResend(orderNo, "req-1", buyer, codes);
         awaitMails(buyer, 2);
-        await().atMost(Duration.ofSeconds(30)).until(() -> "SENT".equals(row(orderNo, "keys-resend", "req-1").get("status")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "SENT".equals(row(orderNo, "keys-resend", "req-1").get("status")));
         publishResend(orderNo, "req-2", buyer, codes);
         awaitMails(buyer, 3);
-        await().atMost(Duration.ofSeconds(30)).until(() -> "SENT".equals(row(orderNo, "keys-resend", "req-2").get("status")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "SENT".equals(row(orderNo, "keys-resend", "req-2").get("status")));
 
         Thread.sleep(2_000);
         assertThat(mailsTo(buyer)).hasSize(3);
@@ -333,7 +333,7 @@ class NotificationDeliveryIntegrationTests {
         publishKeysAllocated(orderNo, buyer, "en", List.of("CRASH-" + orderNo));
 
         awaitMails(buyer, 1);
-        await().atMost(Duration.ofSeconds(30)).until(() -> "SENT".equals(row(orderNo, "keys", "").get("status")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "SENT".equals(row(orderNo, "keys", "").get("status")));
         assertThat(row(orderNo, "keys", "")).containsEntry("possible_duplicate", true).containsEntry("attempts", 2);
     }
 

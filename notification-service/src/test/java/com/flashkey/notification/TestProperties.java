@@ -13,7 +13,7 @@ public final class TestProperties {
     }
 
     public static NotificationProperties notification(URI smsUrl, Duration smsTimeout) {
-        return new NotificationProperties(URI.create("https://shop.example/api/orders/"), "en", 2, 1,
+        return new NotificationProperties(URI.create("https://shop.example/api/orders/"), "en", 2, 1, 16,
                 Duration.ofSeconds(60), Duration.ofSeconds(10),
                 new NotificationProperties.Mail("FlashKey <no-reply@flashkey.local>",
                         Map.of("en", "Your codes - order {{orderNo}}", "zh-CN", "您的卡密 - 订单 {{orderNo}}"),

@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param partitions     partitions of the topics this service declares (order.delivered, notification.failed,
  *                       retry and dead-letter topics)
  * @param listenerConcurrency consumer threads of the delivery listener (each hands deliveries off asynchronously)
+ * @param maxInFlight  deliveries running at once (claim, SMTP, log); more wait in a queue. Keep near the R2DBC pool size
  * @param claimLease     how long a "sending" claim in the sent-message log protects a delivery in flight; a claim
  *                       older than this is taken over (after a crash) and the delivery is recorded as a possible duplicate
  * @param relayInterval  how often sent messages whose order.delivered event is still unpublished are swept and published
@@ -32,7 +33,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("flashkey.notification")
 public record NotificationProperties(@NotNull URI orderPageUrl, @NotBlank String defaultLocale, @Min(1) int partitions,
-        @Min(1) int listenerConcurrency, @NotNull Duration claimLease, @NotNull Duration relayInterval, @Valid @NotNull Mail mail,
+        @Min(1) int listenerConcurrency, @Min(1) int maxInFlight, @NotNull Duration claimLease, @NotNull Duration relayInterval, @Valid @NotNull Mail mail,
         @Valid @NotNull Retry retry, @Valid @NotNull Sms sms) {
 
     /**

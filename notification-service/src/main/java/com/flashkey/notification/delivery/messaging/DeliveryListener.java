@@ -53,8 +53,11 @@ class DeliveryListener {
     private final DeliveryService deliveries;
     private final DeliveryEvents events;
     private final MeterRegistry meters;
+    private final DeliveryGate gate;
 
-    DeliveryListener(EventCodec codec, DeliveryService deliveries, DeliveryEvents events, MeterRegistry meters) {
+    DeliveryListener(EventCodec codec, DeliveryService deliveries, DeliveryEvents events, MeterRegistry meters,
+            DeliveryGate gate) {
+        this.gate = gate;
         this.codec = codec;
         this.deliveries = deliveries;
         this.events = events;
@@ -81,13 +84,14 @@ class DeliveryListener {
         return Mono.defer(() -> {
             EventEnvelope<Event> envelope = decode(record);
             if (envelope.data() instanceof KeysAllocated allocated) {
-                return deliveries.deliverKeys(envelope.id(), allocated).then();
+                return gate.run(deliveries.deliverKeys(envelope.id(), allocated).then());
             }
             if (envelope.data() instanceof DeliveryResendRequested resend) {
-                return deliveries.redeliverKeys(envelope.id(), resend).then();
+                return gate.run(deliveries.redeliverKeys(envelope.id(), resend).then());
             }
             return Mono.error(new MalformedEventException("unexpected event " + envelope.type() + " on " + record.topic()));
-        });
+        }).doOnError(failure -> log.warn("delivery from {} (key {}) failed: {}", record.topic(), record.key(),
+                failure instanceof DeliveryFailure ? failure.getMessage() : failure.getClass().getSimpleName()));
     }
 
     /**
