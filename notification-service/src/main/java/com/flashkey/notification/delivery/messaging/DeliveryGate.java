@@ -1,7 +1,5 @@
 package com.flashkey.notification.delivery.messaging;
 
-import java.time.Duration;
-
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -20,7 +18,10 @@ import reactor.core.publisher.Sinks;
 @Component
 class DeliveryGate implements DisposableBean {
 
-    private final Sinks.Many<Job> queue = Sinks.many().unicast().onBackpressureBuffer();
+    // An unsafe (non-serializing) sink guarded by a lock: consumer threads emit concurrently, and the safe sink's
+    // FAIL_NON_SERIALIZED busy-looping gave up under CPU starvation on this shared machine.
+    private final Sinks.Many<Job> queue = Sinks.unsafe().many().unicast().onBackpressureBuffer();
+    private final Object emitLock = new Object();
     private final Disposable worker;
 
     DeliveryGate(NotificationProperties properties) {
@@ -37,9 +38,12 @@ class DeliveryGate implements DisposableBean {
     Mono<Void> run(Mono<Void> work) {
         return Mono.defer(() -> {
             Sinks.Empty<Void> result = Sinks.empty();
-            // Several consumer threads emit at once: the unicast sink needs serialized emission, so retry briefly.
-            queue.emitNext(new Job(work, result), Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
-            return result.asMono();
+            Sinks.EmitResult emitted;
+            synchronized (emitLock) {
+                emitted = queue.tryEmitNext(new Job(work, result));
+            }
+            return emitted.isSuccess() ? result.asMono()
+                    : Mono.error(new IllegalStateException("delivery queue closed: " + emitted));
         });
     }
 
