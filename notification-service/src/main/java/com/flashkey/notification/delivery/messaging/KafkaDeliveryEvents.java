@@ -16,6 +16,7 @@ import com.flashkey.contracts.Topics;
 import com.flashkey.notification.delivery.DeliveryEvents;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Publishes delivery outcomes to Kafka: value = the event envelope's JSON, key = the order number. */
 @Component
@@ -48,7 +49,9 @@ class KafkaDeliveryEvents implements DeliveryEvents {
 
     private Mono<Void> publish(String topic, Event event) {
         EventEnvelope<Event> envelope = EventEnvelope.of(event, clock.instant());
+        // send() itself may block (metadata, full buffer; bounded by max.block.ms): keep it off R2DBC/Netty threads.
         return Mono.fromFuture(() -> kafka.send(topics.of(topic), envelope.key(), codec.write(envelope)))
+                .subscribeOn(Schedulers.boundedElastic())
                 .timeout(SEND_TIMEOUT)
                 .then();
     }
