@@ -1,0 +1,67 @@
+package com.flashkey.notification.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of notification-service ({@code flashkey.notification.*}).
+ *
+ * @param orderPageUrl   base of the order lookup link in e-mails; the link is {@code {orderPageUrl}/{orderNo}}
+ * @param defaultLocale  locale used when an event carries none or one without templates ({@code en} or {@code zh-CN})
+ * @param partitions     partitions of the topics this service declares (order.delivered, notification.failed,
+ *                       retry and dead-letter topics)
+ * @param listenerConcurrency consumer threads of the delivery listener (each hands deliveries off asynchronously)
+ * @param maxInFlight  deliveries running at once (claim, SMTP, log); more wait in a queue. Keep near the R2DBC pool size
+ * @param claimLease     how long a "sending" claim in the sent-message log protects a delivery in flight; a claim
+ *                       older than this is taken over (after a crash) and the delivery is recorded as a possible duplicate
+ * @param relayInterval  how often sent messages whose order.delivered event is still unpublished are swept and published
+ * @param mail           the e-mail channel
+ * @param retry          non-blocking retry topics (read by the listener's {@code @RetryableTopic} through placeholders)
+ * @param sms            the SMS channel
+ */
+@Validated
+@ConfigurationProperties("flashkey.notification")
+public record NotificationProperties(@NotNull URI orderPageUrl, @NotBlank String defaultLocale, @Min(1) int partitions,
+        @Min(1) int listenerConcurrency, @Min(1) int maxInFlight, @NotNull Duration claimLease, @NotNull Duration relayInterval, @Valid @NotNull Mail mail,
+        @Valid @NotNull Retry retry, @Valid @NotNull Sms sms) {
+
+    /**
+     * @param from        sender address, e.g. {@code FlashKey <no-reply@example.com>}
+     * @param subjects    subject per locale; a Mustache template that may use {@code {{orderNo}}}
+     * @param sendTimeout upper bound of one SMTP send, on top of the JavaMail socket timeouts
+     */
+    public record Mail(@NotBlank String from, @NotEmpty Map<String, String> subjects, @NotNull Duration sendTimeout) {
+    }
+
+    /**
+     * @param attempts     deliveries tried in all (the first plus retries) before the dead-letter topic
+     * @param initialDelay back-off before the first retry
+     * @param multiplier   back-off growth per retry
+     * @param maxDelay     back-off ceiling
+     */
+    public record Retry(@Min(1) int attempts, @NotNull Duration initialDelay, @DecimalMin("1.0") double multiplier,
+            @NotNull Duration maxDelay) {
+    }
+
+    /**
+     * @param enabled  off by default; when on, an HTTP SMS provider is called
+     * @param url      the provider's send endpoint (POST, JSON {@code {to, text}})
+     * @param token    bearer token for the provider (from a Secret in production)
+     * @param timeout  upper bound of one provider call
+     * @param messages SMS text per locale (never the codes); a Mustache template that may use {@code {{orderNo}}}
+     */
+    public record Sms(boolean enabled, URI url, String token, @NotNull Duration timeout,
+            @NotEmpty Map<String, String> messages) {
+    }
+}
