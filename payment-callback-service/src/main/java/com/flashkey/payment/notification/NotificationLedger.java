@@ -3,7 +3,6 @@ package com.flashkey.payment.notification;
 import java.time.Instant;
 import java.util.Optional;
 
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 
@@ -30,7 +29,10 @@ public class NotificationLedger {
      * @return the new row id, or empty when this provider event is already recorded
      */
     Mono<Optional<Long>> insertFirst(PaymentNotification n, Instant now, Instant leaseUntil) {
-        return db.sql("INSERT INTO payment_notifications (provider, provider_event_id, order_no, amount_minor, "
+        // INSERT IGNORE, not a caught duplicate-key error: r2dbc-mysql left connections hanging after error
+        // packets under a 500-copy burst. IGNORE only downgrades the unique-key clash here: every other value is
+        // validated (lengths, formats) before it gets this far.
+        return db.sql("INSERT IGNORE INTO payment_notifications (provider, provider_event_id, order_no, amount_minor, "
                         + "currency, transaction_id, paid_at, received_at, state, lease_until, publish_attempts) "
                         + "VALUES (:provider, :eventId, :orderNo, :amount, :currency, :tx, :paidAt, :now, 'RECEIVED', "
                         + ":lease, 1)")
@@ -38,11 +40,9 @@ public class NotificationLedger {
                 .bind("amount", n.amountMinor()).bind("currency", n.currency()).bind("tx", n.transactionId())
                 .bind("paidAt", n.paidAt()).bind("now", now).bind("lease", leaseUntil)
                 .filter(s -> s.returnGeneratedValues("id"))
-                .map(row -> row.get("id", Long.class))
-                .one()
-                .map(Optional::of)
-                // The unique key (provider, provider_event_id) is the only constraint a validated row can break.
-                .onErrorResume(DataIntegrityViolationException.class, ex -> Mono.just(Optional.empty()));
+                .map(row -> Optional.ofNullable(row.get("id", Long.class)).filter(id -> id > 0))
+                .first()
+                .defaultIfEmpty(Optional.empty());
     }
 
     Mono<StoredNotification> find(String provider, String providerEventId) {

@@ -49,7 +49,7 @@ class ProblemAdvice {
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException ex) {
-        return answer(problem(HttpStatus.PAYLOAD_TOO_LARGE, "payload-too-large", "Payload too large", ex.getMessage()));
+        return answer(problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large", ex.getMessage()));
     }
 
     @ExceptionHandler

@@ -77,7 +77,7 @@ class WebhookController {
         byte[] query = rawQuery == null ? new byte[0] : rawQuery.getBytes(StandardCharsets.US_ASCII);
         if (query.length > properties.maxBodySize().toBytes()) {
             receiver.refused(WebhookReceiver.EPAY, "TOO_LARGE", query.length, remote, "query too large");
-            return Mono.just(epayAnswer(HttpStatus.PAYLOAD_TOO_LARGE, "fail"));
+            return Mono.just(epayAnswer(HttpStatus.CONTENT_TOO_LARGE, "fail"));
         }
         Mono<byte[]> raw = request.getMethod().matches("POST") ? body(request, WebhookReceiver.EPAY, remote)
                 : Mono.just(query);
@@ -90,7 +90,7 @@ class WebhookController {
                 })
                 .thenReturn(epayAnswer(HttpStatus.OK, "success"))
                 // epay reads only the body: anything but "success" makes it retry. Statuses say why for humans.
-                .onErrorResume(PayloadTooLargeException.class, ex -> Mono.just(epayAnswer(HttpStatus.PAYLOAD_TOO_LARGE, "fail")))
+                .onErrorResume(PayloadTooLargeException.class, ex -> Mono.just(epayAnswer(HttpStatus.CONTENT_TOO_LARGE, "fail")))
                 .onErrorResume(BadSignatureException.class, ex -> Mono.just(epayAnswer(HttpStatus.BAD_REQUEST, "fail")))
                 .onErrorResume(InvalidNotificationException.class, ex -> Mono.just(epayAnswer(HttpStatus.BAD_REQUEST, "fail")))
                 .onErrorResume(UnavailableException.class, ex -> Mono.just(ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
