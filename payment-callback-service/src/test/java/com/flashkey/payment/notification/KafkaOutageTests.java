@@ -17,9 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,10 +44,10 @@ import com.flashkey.testsupport.TestInfrastructure;
 import com.flashkey.testsupport.TestTopics;
 
 /**
- * Kafka that cannot take a payment, two real ways: a second instance of the service whose broker address is dead,
- * and a live broker that refuses acks=all writes (min.insync.replicas above the replicas it has) until an operator
- * fixes the topic. Either way: 503 with Retry-After, the row stays RECEIVED, and the provider's retry publishes it
- * once Kafka takes writes again.
+ * Kafka or the database unable to take a payment, for real: a second instance of the service whose broker (or
+ * database) address is dead, and a live broker that lost the payment.succeeded topic until an operator recreates
+ * it. Either way: 503 with Retry-After, the row (if written) stays RECEIVED, and the provider's retry publishes it
+ * once Kafka takes writes again, in the second case without restarting the service.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
@@ -68,11 +66,10 @@ class KafkaOutageTests {
         db.registerR2dbcAndFlyway(registry);
         topics.registerKafka(registry);
         settings().forEach((name, value) -> registry.add(name, () -> value));
-        // A refused write fails inside the producer after 6 s, before the 20 s publish timeout: the record has left
-        // the producer's buffer when the 503 goes out, so nothing from the failed attempt is delivered later.
-        registry.add("spring.kafka.producer.properties.request.timeout.ms", () -> "3000");
-        registry.add("spring.kafka.producer.properties.delivery.timeout.ms", () -> "6000");
-        registry.add("spring.kafka.producer.properties.max.block.ms", () -> "20000");
+        // A send to a missing topic fails after 3 s of waiting for its metadata, before the 20 s publish timeout,
+        // and never enters the producer's buffer: nothing from a failed attempt is delivered later.
+        registry.add("spring.kafka.producer.properties.max.block.ms", () -> "3000");
+        registry.add("spring.kafka.producer.properties.metadata.max.age.ms", () -> "1000");
     }
 
     static Map<String, Object> settings() {
@@ -107,17 +104,12 @@ class KafkaOutageTests {
         down.put("spring.r2dbc.url", db.r2dbcUrl());
         down.put("spring.r2dbc.username", db.server().user());
         down.put("spring.r2dbc.password", db.server().password());
-        down.put("spring.flyway.url", db.server().jdbcUrl());
-        down.put("spring.flyway.user", db.server().user());
-        down.put("spring.flyway.password", db.server().password());
-        down.put("spring.flyway.default-schema", db.name());
-        down.put("spring.flyway.schemas", db.name());
+        down.put("spring.flyway.enabled", "false"); // the test's own context migrated this database already
         down.put("flashkey.kafka.topic-prefix", topics.prefix());
         down.put("spring.kafka.bootstrap-servers", "127.0.0.1:" + deadPort());
         down.put("spring.kafka.admin.auto-create", "false");
         down.put("spring.kafka.producer.properties.max.block.ms", "2000");
-        try (ConfigurableApplicationContext instance = new SpringApplicationBuilder(PaymentCallbackServiceApplication.class)
-                .properties(down).run()) {
+        try (ConfigurableApplicationContext instance = start(down)) {
             int port = instance.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
             WebTestClient cut = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
                     .responseTimeout(Duration.ofSeconds(90)).build();
@@ -135,35 +127,78 @@ class KafkaOutageTests {
     }
 
     @Test
-    void whenKafkaRefusesDurableWritesThenTheWebhookAnswers503AndWhenItTakesThemAgainTheRetrySucceeds()
+    void whenTheDatabaseIsUnreachableThenTheWebhookAnswers503AndPublishesNothing() {
+        String eventId = "evt_" + UUID.randomUUID().toString().replace("-", "");
+        byte[] body = WebhookIntegrationTests.simpayBody(eventId, "FKD" + eventId.substring(4, 14), "9.90");
+        Map<String, Object> noDatabase = settings();
+        noDatabase.put("server.port", "0");
+        noDatabase.put("spring.r2dbc.url", "r2dbc:mysql://127.0.0.1:" + deadPort() + "/payments?connectionTimeZone=UTC");
+        noDatabase.put("spring.flyway.enabled", "false");
+        noDatabase.put("flashkey.payment.db-timeout", "5s");
+        noDatabase.put("spring.kafka.bootstrap-servers", topics.bootstrapServers());
+        noDatabase.put("flashkey.kafka.topic-prefix", topics.prefix());
+        noDatabase.put("spring.kafka.admin.auto-create", "false");
+        try (ConfigurableApplicationContext instance = start(noDatabase)) {
+            int port = instance.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+            WebTestClient cut = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+                    .responseTimeout(Duration.ofSeconds(90)).build();
+            expect503(deliver(cut, body));
+        }
+        assertThat(publishedFor(eventId)).isEmpty();
+    }
+
+    @Test
+    void whenThePaymentTopicIsGoneThenTheWebhookAnswers503AndWhenItIsBackTheRetrySucceedsWithoutRestart()
             throws Exception {
         String eventId = "evt_" + UUID.randomUUID().toString().replace("-", "");
-        byte[] body = WebhookIntegrationTests.simpayBody(eventId, "FKR" + eventId.substring(4, 14), "9.90");
+        byte[] body = WebhookIntegrationTests.simpayBody(eventId, "FKT" + eventId.substring(4, 14), "9.90");
+        String topic = topics.name(Topics.PAYMENT_SUCCEEDED);
 
-        setMinInsyncReplicas(2); // one replica exists: every acks=all write is refused (NOT_ENOUGH_REPLICAS)
-        try {
-            for (int i = 0; i < 2; i++) {
-                expect503(deliver(web, body));
-            }
-            assertThat(row(eventId)).isEqualTo(Map.of("state", "RECEIVED", "published", false));
+        // The broker has no payment.succeeded (and creates none on demand): the send waits for metadata, then fails.
+        try (Admin admin = admin()) {
+            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            awaitTopic(admin, topic, false);
         }
-        finally {
-            setMinInsyncReplicas(1);
+        for (int i = 0; i < 2; i++) {
+            expect503(deliver(web, body));
         }
+        assertThat(row(eventId)).isEqualTo(Map.of("state", "RECEIVED", "published", false));
 
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            awaitTopic(admin, topic, true);
+        }
         int status = 0;
         for (int attempt = 0; attempt < 20 && status != 200; attempt++) {
             EntityExchangeResult<byte[]> result = deliver(web, body).expectBody().returnResult();
             status = result.getStatus().value();
             if (status != 200) {
-                assertThat(status).isEqualTo(503); // the topic change may take a moment to reach the broker
+                assertThat(status).isEqualTo(503); // the producer refreshes its metadata on its own schedule
                 Thread.sleep(1000);
             }
         }
         assertThat(status).isEqualTo(200);
-        List<EventEnvelope<PaymentSucceeded>> published = publishedFor(eventId);
-        assertThat(published).hasSize(1);
+        assertThat(publishedFor(eventId)).hasSize(1);
         assertThat(row(eventId)).isEqualTo(Map.of("state", "PUBLISHED", "published", true));
+    }
+
+    private static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, topics.bootstrapServers()));
+    }
+
+    private static void awaitTopic(Admin admin, String topic, boolean present) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic) != present) {
+            assertThat(System.nanoTime()).as("topic " + topic + " present=" + present).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    /** A second instance of the service; command-line arguments, as builder properties rank below application.yml. */
+    private static ConfigurableApplicationContext start(Map<String, Object> settings) {
+        String[] args = settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        return new SpringApplicationBuilder(PaymentCallbackServiceApplication.class).run(args);
     }
 
     private static void expect503(WebTestClient.ResponseSpec response) {
@@ -177,15 +212,6 @@ class KafkaOutageTests {
         return client.post().uri("/webhooks/payments/simpay").contentType(MediaType.APPLICATION_JSON)
                 .header(SimpaySignature.HEADER, SimpaySignature.header(Instant.now().getEpochSecond(), body, SECRET))
                 .bodyValue(body).exchange();
-    }
-
-    private static void setMinInsyncReplicas(int replicas) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, topics.bootstrapServers()))) {
-            var topic = new ConfigResource(ConfigResource.Type.TOPIC, topics.name(Topics.PAYMENT_SUCCEEDED));
-            var op = new AlterConfigOp(new ConfigEntry("min.insync.replicas", Integer.toString(replicas)),
-                    AlterConfigOp.OpType.SET);
-            admin.incrementalAlterConfigs(Map.of(topic, List.of(op))).all().get(30, TimeUnit.SECONDS);
-        }
     }
 
     private static List<EventEnvelope<PaymentSucceeded>> publishedFor(String eventId) {

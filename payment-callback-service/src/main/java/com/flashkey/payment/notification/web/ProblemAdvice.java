@@ -9,6 +9,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
@@ -65,6 +66,12 @@ class ProblemAdvice {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds(properties))
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    /** Problems other features build themselves (the simulator). */
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> errorResponse(ErrorResponseException ex) {
+        return answer(ex.getBody());
     }
 
     static String retryAfterSeconds(PaymentProperties properties) {

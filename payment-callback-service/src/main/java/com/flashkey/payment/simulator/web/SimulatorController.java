@@ -49,9 +49,10 @@ class SimulatorController {
         this.pending = pending;
     }
 
-    @GetMapping(path = "/pay", produces = MediaType.TEXT_HTML_VALUE)
+    // No produces=text/html: an unknown order must still render as problem+json.
+    @GetMapping(path = "/pay")
     @Operation(summary = "Pay page for an order (amount from order.placed, or from amount/currency parameters)")
-    Mono<String> page(ServerWebExchange exchange) {
+    Mono<ResponseEntity<String>> page(ServerWebExchange exchange) {
         Map<String, String> params = exchange.getRequest().getQueryParams().toSingleValueMap();
         return order(params).map(order -> {
             String amount = Money.toDecimal(order.amountMinor(), order.currency());
@@ -66,7 +67,7 @@ class SimulatorController {
                     + "<form method=post action=/simulator/pay>" + hidden
                     + "<input type=hidden name=notify value=false><button>Pay, webhook lost (reconciliation finds it)"
                     + "</button></form></body></html>";
-        });
+        }).map(html -> ResponseEntity.ok().contentType(MediaType.TEXT_HTML).body(html));
     }
 
     @PostMapping(path = "/pay", produces = MediaType.APPLICATION_JSON_VALUE)
