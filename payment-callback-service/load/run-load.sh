@@ -12,8 +12,11 @@ DB=t_payments_load_$RANDOM
 APP_PORT=${APP_PORT:-18084}
 KAFKA_PORT=${KAFKA_PORT:-19092}
 WORK=$(mktemp -d)
-../mvnw -q -o dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null
-CP="target/test-classes:target/classes:$(cat "$WORK/cp.txt")"
+(cd .. && ./mvnw -q -o -pl payment-callback-service dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" \
+  -Dmdep.includeScope=test >/dev/null)
+# This worktree's contracts and test-support classes, not whatever a local repository holds.
+DEPS=$(tr ':' '\n' <"$WORK/cp.txt" | grep -v '/com/flashkey/' | paste -sd:)
+CP="target/test-classes:target/classes:../contracts/target/classes:../test-support/target/classes:$DEPS"
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
