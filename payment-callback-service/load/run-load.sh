@@ -46,16 +46,16 @@ python3 load/simpay_requests.py 60000 "$SECRET" >"$WORK/warmup.tsv"
 python3 load/simpay_requests.py $((DURATION * 6000)) "$SECRET" >"$WORK/run.tsv"
 
 echo "== warm-up (10 s, distinct events)"
-REQUESTS="$WORK/warmup.tsv" THREADS=2 wrk -t2 -c"$CONNS" -d10s -s load/simpay.lua "http://127.0.0.1:$APP_PORT" | grep -E "Requests/sec|Non-2xx"
+REQUESTS="$WORK/warmup.tsv" THREADS=2 wrk --timeout 30s -t2 -c"$CONNS" -d10s -s load/simpay.lua "http://127.0.0.1:$APP_PORT" | grep -E "Requests/sec|Non-2xx"
 
 stage() { curl -s "http://127.0.0.1:$APP_PORT/actuator/prometheus" | grep -E "^flashkey_payment_webhook_stage_seconds_(sum|count)|^flashkey_payment_webhooks_total"; }
 stage >"$WORK/before.txt"
 
 echo "== baseline: GET /actuator/health/liveness, same JVM (${DURATION} s, ${CONNS} connections)"
-wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$APP_PORT/actuator/health/liveness" | grep -E "Requests/sec|99%|50%"
+wrk --timeout 30s -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$APP_PORT/actuator/health/liveness" | grep -E "Requests/sec|99%|50%"
 
 echo "== subject: POST /webhooks/payments/simpay, distinct signed events (${DURATION} s, ${CONNS} connections)"
-REQUESTS="$WORK/run.tsv" THREADS=2 wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s load/simpay.lua \
+REQUESTS="$WORK/run.tsv" THREADS=2 wrk --timeout 30s -t2 -c"$CONNS" -d"${DURATION}s" --latency -s load/simpay.lua \
   "http://127.0.0.1:$APP_PORT" | grep -E "Requests/sec|requests in|99%|90%|50%|Non-2xx|Socket"
 stage >"$WORK/after.txt"
 
@@ -86,4 +86,5 @@ for stage, s in sorted(stages.items()):
     print('%-9s calls=%7d mean=%7.2f ms share=%5.1f%%' % (stage, s.get('count', 0), 1000 * s.get('sum', 0) / count,
           100 * s.get('sum', 0) / total if total else 0))
 PY
+sleep 10 # let requests the client gave up on finish, and the relay pass run
 echo "== rows: $(mysql -uroot -h127.0.0.1 -N -e "SELECT CONCAT(state, '=', COUNT(*)) FROM \`$DB\`.payment_notifications GROUP BY state" | tr '\n' ' ')"
