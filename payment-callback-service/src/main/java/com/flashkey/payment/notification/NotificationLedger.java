@@ -60,12 +60,6 @@ public class NotificationLedger {
                 .fetch().rowsUpdated().map(n -> n == 1);
     }
 
-    Mono<Void> markPublished(long id, Instant now) {
-        return db.sql("UPDATE payment_notifications SET state = 'PUBLISHED', published_at = :now, lease_until = NULL "
-                        + "WHERE id = :id")
-                .bind("now", now).bind("id", id).fetch().rowsUpdated().then();
-    }
-
     /** Gives up a lease after a failed publish, so the provider's retry (or the relay) may publish at once. */
     Mono<Void> releaseLease(long id) {
         return db.sql("UPDATE payment_notifications SET lease_until = NULL WHERE id = :id AND state = 'RECEIVED'")

@@ -3,8 +3,6 @@ package com.flashkey.payment.notification;
 import java.time.Clock;
 import java.time.Instant;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 
@@ -15,8 +13,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Records a payment notification once and publishes it. Insert first: the unique key on (provider, provider event
- * id) decides which copy is the first. The first copy holds a publish lease, publishes payment.succeeded, waits for
- * the broker's acknowledgement and marks the row PUBLISHED before the caller answers. A later copy answers at once
+ * id) decides which copy is the first. The first copy holds a publish lease, publishes payment.succeeded and waits
+ * for the broker's acknowledgement before the caller answers; the row's PUBLISHED mark follows in a batch. A later copy answers at once
  * unless the row is still RECEIVED with no publish in flight (the first copy's publish failed): then it takes the
  * lease and publishes the stored first copy itself. Any database or Kafka failure is an {@link UnavailableException}
  * (503), never a success.
@@ -24,17 +22,17 @@ import reactor.core.publisher.Mono;
 @Service
 public class PaymentNotifications {
 
-    private static final Logger log = LoggerFactory.getLogger(PaymentNotifications.class);
-
     private final NotificationLedger ledger;
+    private final PublishedMarks marks;
     private final PaymentEvents events;
     private final WebhookMetrics metrics;
     private final PaymentProperties properties;
     private final Clock clock;
 
-    PaymentNotifications(NotificationLedger ledger, PaymentEvents events, WebhookMetrics metrics,
+    PaymentNotifications(NotificationLedger ledger, PublishedMarks marks, PaymentEvents events, WebhookMetrics metrics,
             PaymentProperties properties, Clock clock) {
         this.ledger = ledger;
+        this.marks = marks;
         this.events = events;
         this.metrics = metrics;
         this.properties = properties;
@@ -71,19 +69,16 @@ public class PaymentNotifications {
                 });
     }
 
-    /** Publishes a row whose lease the caller holds, then marks it PUBLISHED; on failure frees the lease. */
+    /**
+     * Publishes a row whose lease the caller holds and queues its PUBLISHED mark (batched, {@link PublishedMarks});
+     * on failure frees the lease so the provider's retry can publish at once.
+     */
     private Mono<Void> publish(long id, PaymentNotification notification) {
         return metrics.timeKafka(events.publishPaymentSucceeded(notification).timeout(properties.publishTimeout()))
                 .onErrorResume(ex -> ledger.releaseLease(id).timeout(properties.dbTimeout())
                         .onErrorResume(releaseFailure -> Mono.empty()) // the lease then expires on its own
                         .then(Mono.error(new UnavailableException("kafka", ex))))
-                .then(database(ledger.markPublished(id, clock.instant()))
-                        .onErrorResume(UnavailableException.class, ex -> {
-                            // Published and acknowledged; only the bookkeeping failed. The relay publishes the row
-                            // again after the lease, a duplicate that consumers drop by event id.
-                            log.warn("payment {} published but not marked: {}", id, ex.getMessage());
-                            return Mono.empty();
-                        }));
+                .then(Mono.fromRunnable(() -> marks.add(id)));
     }
 
     /** Publishes recorded notifications that nobody is publishing (the relay); returns how many. */

@@ -113,7 +113,7 @@ class WebhookIntegrationTests {
         assertThat(event.currency()).isEqualTo("CNY");
         assertThat(event.provider()).isEqualTo("simpay");
         assertThat(events.get(0).key()).isEqualTo(event.orderNo());
-        assertThat(rowState("simpay", eventId)).isEqualTo("PUBLISHED");
+        awaitRowState("simpay", eventId, "PUBLISHED");
     }
 
     @Test
@@ -232,7 +232,7 @@ class WebhookIntegrationTests {
         assertThat(events).hasSize(1);
         assertThat(events.get(0).data().amountMinor()).isEqualTo(1250);
         assertThat(events.get(0).data().provider()).isEqualTo("epay");
-        assertThat(rowState("epay", tradeNo)).isEqualTo("PUBLISHED");
+        awaitRowState("epay", tradeNo, "PUBLISHED");
     }
 
     @Test
@@ -278,7 +278,7 @@ class WebhookIntegrationTests {
                     + "UTC_TIMESTAMP(6) - INTERVAL 1 MINUTE)");
         }
         assertThat(notifications.publishUnpublished(1000).block()).isGreaterThanOrEqualTo(1L);
-        assertThat(rowState("simpay", eventId)).isEqualTo("PUBLISHED");
+        awaitRowState("simpay", eventId, "PUBLISHED");
         assertThat(publishedFor(eventId)).hasSize(1);
         // A late provider retry of the same event is now a plain duplicate.
         byte[] body = simpayBody(eventId, orderNo, "9.90");
@@ -335,6 +335,15 @@ class WebhookIntegrationTests {
         var counter = meters.find("flashkey.payment.webhook.bad.signature").tag("provider", "simpay")
                 .tag("reason", reason).counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    /** The PUBLISHED mark is written in batches shortly after the answer. */
+    private void awaitRowState(String provider, String eventId, String state) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!state.equals(rowState(provider, eventId))) {
+            assertThat(System.nanoTime()).as(eventId + " becomes " + state).isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     private String rowState(String provider, String eventId) throws SQLException {
