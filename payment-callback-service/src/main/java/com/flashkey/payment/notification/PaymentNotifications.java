@@ -1,0 +1,99 @@
+package com.flashkey.payment.notification;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+
+import com.flashkey.payment.config.PaymentProperties;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Records a payment notification once and publishes it. Insert first: the unique key on (provider, provider event
+ * id) decides which copy is the first. The first copy holds a publish lease, publishes payment.succeeded and waits
+ * for the broker's acknowledgement before the caller answers; the row's PUBLISHED mark follows in a batch. A later copy answers at once
+ * unless the row is still RECEIVED with no publish in flight (the first copy's publish failed): then it takes the
+ * lease and publishes the stored first copy itself. Any database or Kafka failure is an {@link UnavailableException}
+ * (503), never a success.
+ */
+@Service
+public class PaymentNotifications {
+
+    private final NotificationLedger ledger;
+    private final PublishedMarks marks;
+    private final PaymentEvents events;
+    private final WebhookMetrics metrics;
+    private final PaymentProperties properties;
+    private final Clock clock;
+
+    PaymentNotifications(NotificationLedger ledger, PublishedMarks marks, PaymentEvents events, WebhookMetrics metrics,
+            PaymentProperties properties, Clock clock) {
+        this.ledger = ledger;
+        this.marks = marks;
+        this.events = events;
+        this.metrics = metrics;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** Records and publishes a verified notification; completes once it is durably recorded and published. */
+    public Mono<Receipt> record(PaymentNotification notification) {
+        return Mono.defer(() -> {
+            Instant now = clock.instant();
+            return database(ledger.insertFirst(notification, now, now.plus(properties.lease())))
+                    .flatMap(id -> id.isPresent()
+                            ? publish(id.get(), notification).thenReturn(new Receipt(Receipt.Outcome.ACCEPTED, notification))
+                            : duplicate(notification));
+        });
+    }
+
+    private Mono<Receipt> duplicate(PaymentNotification copy) {
+        Instant now = clock.instant();
+        return database(ledger.find(copy.provider(), copy.providerEventId()))
+                .switchIfEmpty(Mono.error(() -> new UnavailableException("database",
+                        new IllegalStateException("duplicate key but no row"))))
+                .flatMap(stored -> {
+                    if (stored.state() == StoredNotification.State.PUBLISHED || stored.publishInFlight(now)) {
+                        // Durably recorded, and published or being published (the lease holder or the relay
+                        // finishes it): answer at once, publish nothing new.
+                        return Mono.just(new Receipt(Receipt.Outcome.DUPLICATE, copy));
+                    }
+                    return database(ledger.claim(stored.id(), now, now.plus(properties.lease())))
+                            .flatMap(claimed -> claimed
+                                    ? publish(stored.id(), stored.notification())
+                                            .thenReturn(new Receipt(Receipt.Outcome.REPUBLISHED, copy))
+                                    : Mono.just(new Receipt(Receipt.Outcome.DUPLICATE, copy)));
+                });
+    }
+
+    /**
+     * Publishes a row whose lease the caller holds and queues its PUBLISHED mark (batched, {@link PublishedMarks});
+     * on failure frees the lease so the provider's retry can publish at once.
+     */
+    private Mono<Void> publish(long id, PaymentNotification notification) {
+        return metrics.timeKafka(events.publishPaymentSucceeded(notification).timeout(properties.publishTimeout()))
+                .onErrorResume(ex -> ledger.releaseLease(id).timeout(properties.dbTimeout())
+                        .onErrorResume(releaseFailure -> Mono.empty()) // the lease then expires on its own
+                        .then(Mono.error(new UnavailableException("kafka", ex))))
+                .then(Mono.fromRunnable(() -> marks.add(id)));
+    }
+
+    /** Publishes recorded notifications that nobody is publishing (the relay); returns how many. */
+    public Mono<Long> publishUnpublished(int limit) {
+        Instant now = clock.instant();
+        return Flux.defer(() -> ledger.findUnpublished(now, limit))
+                .concatMap(stored -> ledger.claim(stored.id(), now, now.plus(properties.lease()))
+                        .filter(Boolean::booleanValue)
+                        .flatMap(claimed -> publish(stored.id(), stored.notification()).thenReturn(1L)))
+                .count();
+    }
+
+    private <T> Mono<T> database(Mono<T> operation) {
+        return metrics.timeDb(operation.timeout(properties.dbTimeout()))
+                .onErrorMap(ex -> !(ex instanceof DataIntegrityViolationException) && !(ex instanceof UnavailableException),
+                        ex -> new UnavailableException("database", ex));
+    }
+}

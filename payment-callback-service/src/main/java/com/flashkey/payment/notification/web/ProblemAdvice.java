@@ -1,0 +1,91 @@
+package com.flashkey.payment.notification.web;
+
+import java.net.URI;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+import com.flashkey.payment.config.PaymentProperties;
+import com.flashkey.payment.notification.BadSignatureException;
+import com.flashkey.payment.notification.InvalidNotificationException;
+import com.flashkey.payment.notification.PayloadTooLargeException;
+import com.flashkey.payment.notification.UnavailableException;
+import com.flashkey.payment.notification.UnknownProviderException;
+
+/** The service's RFC 9457 problems. Never a stack trace; every 503 carries Retry-After. */
+@RestControllerAdvice
+class ProblemAdvice {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
+    private static final String TYPE = "https://flashkey.dev/problems/";
+
+    private final PaymentProperties properties;
+
+    ProblemAdvice(PaymentProperties properties) {
+        this.properties = properties;
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> badSignature(BadSignatureException ex) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "bad-signature", "Bad signature", ex.getMessage());
+        problem.setProperty("reason", ex.failure().tag());
+        return answer(problem);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> invalid(InvalidNotificationException ex) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "validation", "Invalid notification",
+                "The notification is signed but cannot be a payment");
+        problem.setProperty("errors", ex.errors());
+        return answer(problem);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException ex) {
+        return answer(problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large", ex.getMessage()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> unknownProvider(UnknownProviderException ex) {
+        return answer(problem(HttpStatus.NOT_FOUND, "not-found", "Not found", ex.getMessage()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> unavailable(UnavailableException ex) {
+        log.warn("webhook not recorded, provider will retry: {}", ex.getMessage());
+        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Unavailable",
+                "The notification could not be recorded; retry later");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds(properties))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    /** Problems other features build themselves (the simulator). */
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> errorResponse(ErrorResponseException ex) {
+        return answer(ex.getBody());
+    }
+
+    static String retryAfterSeconds(PaymentProperties properties) {
+        return Long.toString(Math.max(1, properties.retryAfter().toSeconds()));
+    }
+
+    private static ProblemDetail problem(HttpStatus status, String code, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(URI.create(TYPE + code));
+        problem.setTitle(title);
+        return problem;
+    }
+
+    private static ResponseEntity<ProblemDetail> answer(ProblemDetail problem) {
+        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+}

@@ -1,0 +1,2 @@
+/** Learns pending orders from order.placed. */
+package com.flashkey.payment.reconciliation.messaging;

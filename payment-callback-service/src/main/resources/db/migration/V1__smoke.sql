@@ -1,1 +1,0 @@
-CREATE TABLE placeholder_smoke (id BIGINT PRIMARY KEY);

@@ -1,0 +1,380 @@
+package com.flashkey.payment.notification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import com.flashkey.contracts.EventEnvelope;
+import com.flashkey.contracts.PaymentSucceeded;
+import com.flashkey.contracts.Topics;
+import com.flashkey.payment.PublishedEvents;
+import com.flashkey.testsupport.TestDatabase;
+import com.flashkey.testsupport.TestInfrastructure;
+import com.flashkey.testsupport.TestTopics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Flux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class WebhookIntegrationTests {
+
+    static final String SECRET = "simpay-it-secret";
+    static final String EPAY_KEY = "epay-it-key";
+
+    @RegisterExtension
+    static TestDatabase db = TestInfrastructure.mariaDb().newDatabase("payments");
+
+    @RegisterExtension
+    static TestTopics topics = TestInfrastructure.kafka().newTopics("payments", 3,
+            List.of(Topics.PAYMENT_SUCCEEDED, Topics.ORDER_PLACED));
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        db.registerR2dbcAndFlyway(registry);
+        topics.registerKafka(registry);
+        registry.add("flashkey.payment.providers.simpay.secrets", () -> "rotated-out-secret," + SECRET);
+        registry.add("flashkey.payment.providers.epay.key", () -> EPAY_KEY);
+        registry.add("flashkey.payment.providers.epay.pid", () -> "1001");
+        // Only the requests under test publish; the relay has its own test that calls it directly.
+        registry.add("flashkey.payment.relay.enabled", () -> "false");
+        registry.add("flashkey.payment.reconciliation.enabled", () -> "false");
+        // This machine is shared by several engineers' builds (load average above 40 seen): generous timeouts so
+        // the tests check behaviour, not the machine's speed. Production keeps 3 s / 5 s.
+        registry.add("flashkey.payment.db-timeout", () -> "30s");
+        registry.add("flashkey.payment.publish-timeout", () -> "30s");
+        registry.add("flashkey.payment.lease", () -> "90s");
+        registry.add("spring.r2dbc.pool.max-acquire-time", () -> "30s");
+        registry.add("spring.kafka.producer.properties.max.block.ms", () -> "30000");
+        registry.add("spring.kafka.producer.properties.delivery.timeout.ms", () -> "30000");
+    }
+
+    @BeforeEach
+    void patientClient() {
+        web = web.mutate().responseTimeout(Duration.ofSeconds(90)).build();
+    }
+
+    @Autowired
+    WebTestClient web;
+
+    @Autowired
+    WebhookAudit audit;
+
+    @Autowired
+    PaymentNotifications notifications;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void whenASignedPaymentArrivesThenItIsRecordedPublishedAndAcknowledged() throws Exception {
+        String eventId = newId("evt");
+        byte[] body = simpayBody(eventId, "FKA" + eventId.substring(4, 14), "9.90");
+
+        postSimpay(body, SimpaySignature.header(now(), body, SECRET)).expectStatus().isOk()
+                .expectBody().json("{\"received\":true}");
+
+        List<EventEnvelope<PaymentSucceeded>> events = publishedFor(eventId);
+        assertThat(events).hasSize(1);
+        PaymentSucceeded event = events.get(0).data();
+        assertThat(event.amountMinor()).isEqualTo(990);
+        assertThat(event.currency()).isEqualTo("CNY");
+        assertThat(event.provider()).isEqualTo("simpay");
+        assertThat(events.get(0).key()).isEqualTo(event.orderNo());
+        awaitRowState("simpay", eventId, "PUBLISHED");
+    }
+
+    @Test
+    void whenTheSameEventArrivesAgainThenItAnswers200AtOnceAndPublishesNothingNew() throws Exception {
+        String eventId = newId("evt");
+        byte[] body = simpayBody(eventId, "FKB" + eventId.substring(4, 14), "19.90");
+        for (int i = 0; i < 3; i++) {
+            postSimpay(body, SimpaySignature.header(now(), body, SECRET)).expectStatus().isOk()
+                    .expectBody().json("{\"received\":true}");
+        }
+        assertThat(publishedFor(eventId)).hasSize(1);
+        audit.flush().block();
+        assertThat(auditOutcomes(eventId)).containsExactlyInAnyOrder("ACCEPTED", "DUPLICATE", "DUPLICATE");
+    }
+
+    @Test
+    void when500CopiesOfOneEventArriveConcurrentlyThenExactlyOnePaymentSucceededAndEveryAnswerIs200() {
+        String eventId = newId("evt");
+        byte[] body = simpayBody(eventId, "FKC" + eventId.substring(4, 14), "29.90");
+        String header = SimpaySignature.header(now(), body, SECRET);
+        ConnectionProvider connections = ConnectionProvider.builder("burst").maxConnections(500)
+                .pendingAcquireMaxCount(-1).build();
+        try {
+            WebClient client = WebClient.builder().baseUrl("http://127.0.0.1:" + port)
+                    .clientConnector(new ReactorClientHttpConnector(HttpClient.create(connections))).build();
+            List<Integer> statuses = Flux.range(0, 500)
+                    .flatMap(i -> client.post().uri("/webhooks/payments/simpay").contentType(MediaType.APPLICATION_JSON)
+                            .header(SimpaySignature.HEADER, header).bodyValue(body)
+                            .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value())),
+                            500)
+                    .collectList().block(Duration.ofSeconds(300));
+
+            assertThat(statuses).hasSize(500);
+            assertThat(statuses.stream().collect(Collectors.groupingBy(s -> s, Collectors.counting())))
+                    .isEqualTo(Map.of(200, 500L));
+            assertThat(publishedFor(eventId)).hasSize(1);
+        }
+        finally {
+            connections.dispose();
+        }
+    }
+
+    @Test
+    void whenTheSignatureIsWrongThenItAnswers400BadSignatureCountsItAndAuditsIt() throws Exception {
+        String eventId = newId("evt");
+        byte[] body = simpayBody(eventId, "FKD" + eventId.substring(4, 14), "9.90");
+        double before = badSignatures("mismatch");
+
+        postSimpay(body, SimpaySignature.header(now(), body, "not-our-secret"))
+                .expectStatus().isBadRequest()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/bad-signature")
+                .jsonPath("$.reason").isEqualTo("mismatch")
+                .jsonPath("$.trace").doesNotExist();
+
+        assertThat(badSignatures("mismatch")).isEqualTo(before + 1);
+        assertThat(publishedFor(eventId)).isEmpty();
+        assertThat(rowState("simpay", eventId)).isNull();
+        audit.flush().block();
+        assertThat(auditRowsWithBody(body)).containsExactly("BAD_SIGNATURE");
+    }
+
+    @Test
+    void whenTheTimestampIsStaleOrTheHeaderMissingThenItAnswers400BadSignature() {
+        String eventId = newId("evt");
+        byte[] body = simpayBody(eventId, "FKE" + eventId.substring(4, 14), "9.90");
+        postSimpay(body, SimpaySignature.header(now() - 301, body, SECRET)).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.reason").isEqualTo("timestamp-out-of-tolerance");
+        postSimpay(body, SimpaySignature.header(now() + 301, body, SECRET)).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.reason").isEqualTo("timestamp-out-of-tolerance");
+        web.post().uri("/webhooks/payments/simpay").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/bad-signature")
+                .jsonPath("$.reason").isEqualTo("missing");
+        postSimpay(body, "t=abc,v1=zz").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.reason").isEqualTo("malformed");
+        assertThat(publishedFor(eventId)).isEmpty();
+    }
+
+    @Test
+    void whenASignedBodyIsNotAPaymentThenItAnswers400ValidationListingTheFields() {
+        byte[] body = "{\"eventId\":\"evt_x\",\"type\":\"payment.succeeded\",\"orderNo\":\"bad order!\",\"amount\":\"9.999\",\"currency\":\"CNY\",\"transactionId\":\"tx\",\"paidAt\":\"yesterday\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        postSimpay(body, SimpaySignature.header(now(), body, SECRET)).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/validation")
+                .jsonPath("$.errors.length()").isEqualTo(3);
+    }
+
+    @Test
+    void whenTheBodyIsLargerThan64KiBThenItIsRefusedWith413() {
+        byte[] body = new byte[64 * 1024 + 1];
+        java.util.Arrays.fill(body, (byte) 'x');
+        postSimpay(body, SimpaySignature.header(now(), body, SECRET))
+                .expectStatus().isEqualTo(HttpStatus.CONTENT_TOO_LARGE)
+                .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/payload-too-large");
+    }
+
+    @Test
+    void whenTheProviderIsUnknownThenItAnswers404() {
+        web.post().uri("/webhooks/payments/paypal").contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+                .exchange().expectStatus().isNotFound()
+                .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/not-found");
+    }
+
+    @Test
+    void whenAValidEpayNotificationArrivesByGetThenItAnswersSuccessAndPublishesOnceAcrossRetries() throws Exception {
+        String tradeNo = newId("T");
+        Map<String, String> params = epayParams(tradeNo, "FKG" + tradeNo.substring(2, 12), "12.50", "TRADE_SUCCESS");
+        String query = formEncode(params);
+        for (int i = 0; i < 2; i++) {
+            web.get().uri("/webhooks/payments/epay?" + query).exchange().expectStatus().isOk()
+                    .expectBody(String.class).isEqualTo("success");
+        }
+        List<EventEnvelope<PaymentSucceeded>> events = publishedFor(tradeNo);
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).data().amountMinor()).isEqualTo(1250);
+        assertThat(events.get(0).data().provider()).isEqualTo("epay");
+        awaitRowState("epay", tradeNo, "PUBLISHED");
+    }
+
+    @Test
+    void whenAValidEpayNotificationIsPostedAsAFormThenItAnswersSuccess() {
+        String tradeNo = newId("T");
+        Map<String, String> params = epayParams(tradeNo, "FKH" + tradeNo.substring(2, 12), "8.00", "TRADE_SUCCESS");
+        params.put("name", "游戏点卡 50元"); // non-ASCII names are signed as UTF-8
+        params.put("sign", EpaySignature.sign(params, EPAY_KEY));
+        web.post().uri("/webhooks/payments/epay").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .bodyValue(formEncode(params)).exchange().expectStatus().isOk()
+                .expectBody(String.class).isEqualTo("success");
+        assertThat(publishedFor(tradeNo)).hasSize(1);
+    }
+
+    @Test
+    void whenAnEpaySignIsWrongThenItAnswersFailAndPublishesNothing() {
+        String tradeNo = newId("T");
+        Map<String, String> params = epayParams(tradeNo, "FKI" + tradeNo.substring(2, 12), "12.50", "TRADE_SUCCESS");
+        params.put("money", "0.01"); // tampered after signing
+        web.get().uri("/webhooks/payments/epay?" + formEncode(params)).exchange().expectStatus().isBadRequest()
+                .expectBody(String.class).isEqualTo("fail");
+        assertThat(publishedFor(tradeNo)).isEmpty();
+    }
+
+    @Test
+    void whenAnEpayStatusIsNotASuccessThenItIsAcknowledgedButNothingIsPublished() {
+        String tradeNo = newId("T");
+        Map<String, String> params = epayParams(tradeNo, "FKJ" + tradeNo.substring(2, 12), "12.50", "WAIT_BUYER_PAY");
+        web.get().uri("/webhooks/payments/epay?" + formEncode(params)).exchange().expectStatus().isOk()
+                .expectBody(String.class).isEqualTo("success");
+        assertThat(publishedFor(tradeNo)).isEmpty();
+    }
+
+    @Test
+    void whenARecordedNotificationWasNeverPublishedThenTheRelayPublishesIt() throws Exception {
+        String eventId = newId("evt");
+        String orderNo = "FKK" + eventId.substring(4, 14);
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            // As left by a crash between the insert and the Kafka acknowledgement: RECEIVED, lease expired.
+            s.executeUpdate("INSERT INTO payment_notifications (provider, provider_event_id, order_no, amount_minor, "
+                    + "currency, transaction_id, paid_at, received_at, state, lease_until) VALUES ('simpay', '" + eventId
+                    + "', '" + orderNo + "', 990, 'CNY', 'tx1', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), 'RECEIVED', "
+                    + "UTC_TIMESTAMP(6) - INTERVAL 1 MINUTE)");
+        }
+        assertThat(notifications.publishUnpublished(1000).block()).isGreaterThanOrEqualTo(1L);
+        awaitRowState("simpay", eventId, "PUBLISHED");
+        assertThat(publishedFor(eventId)).hasSize(1);
+        // A late provider retry of the same event is now a plain duplicate.
+        byte[] body = simpayBody(eventId, orderNo, "9.90");
+        postSimpay(body, SimpaySignature.header(now(), body, SECRET)).expectStatus().isOk();
+        assertThat(publishedFor(eventId)).hasSize(1);
+    }
+
+    private WebTestClient.ResponseSpec postSimpay(byte[] body, String header) {
+        return web.post().uri("/webhooks/payments/simpay").contentType(MediaType.APPLICATION_JSON)
+                .header(SimpaySignature.HEADER, header).bodyValue(body).exchange();
+    }
+
+    static byte[] simpayBody(String eventId, String orderNo, String amount) {
+        return ("{\"eventId\":\"" + eventId + "\",\"type\":\"payment.succeeded\",\"orderNo\":\"" + orderNo
+                + "\",\"amount\":\"" + amount + "\",\"currency\":\"CNY\",\"transactionId\":\"tx_" + eventId
+                + "\",\"paidAt\":\"" + Instant.now() + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    static Map<String, String> epayParams(String tradeNo, String orderNo, String money, String status) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("pid", "1001");
+        params.put("trade_no", tradeNo);
+        params.put("out_trade_no", orderNo);
+        params.put("type", "alipay");
+        params.put("name", "Steam Card");
+        params.put("money", money);
+        params.put("trade_status", status);
+        params.put("sign", EpaySignature.sign(params, EPAY_KEY));
+        params.put("sign_type", "MD5");
+        return params;
+    }
+
+    static String formEncode(Map<String, String> params) {
+        return params.entrySet().stream()
+                .map(e -> java.net.URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + java.net.URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    static String newId(String prefix) {
+        return prefix + "_" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    static long now() {
+        return Instant.now().getEpochSecond();
+    }
+
+    private List<EventEnvelope<PaymentSucceeded>> publishedFor(String providerEventId) {
+        return PublishedEvents.paymentsSucceeded(topics.bootstrapServers(), topics.name(Topics.PAYMENT_SUCCEEDED))
+                .stream().filter(e -> e.data().providerEventId().equals(providerEventId)).toList();
+    }
+
+    private double badSignatures(String reason) {
+        var counter = meters.find("flashkey.payment.webhook.bad.signature").tag("provider", "simpay")
+                .tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** The PUBLISHED mark is written in batches shortly after the answer. */
+    private void awaitRowState(String provider, String eventId, String state) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!state.equals(rowState(provider, eventId))) {
+            assertThat(System.nanoTime()).as(eventId + " becomes " + state).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private String rowState(String provider, String eventId) throws SQLException {
+        try (Connection c = db.connect(); var s = c.prepareStatement(
+                "SELECT state FROM payment_notifications WHERE provider = ? AND provider_event_id = ?")) {
+            s.setString(1, provider);
+            s.setString(2, eventId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private List<String> auditOutcomes(String eventId) throws SQLException {
+        return query("SELECT outcome FROM webhook_attempts WHERE provider_event_id = ?", eventId);
+    }
+
+    private List<String> auditRowsWithBody(byte[] body) throws SQLException {
+        return query("SELECT outcome FROM webhook_attempts WHERE body_sha256 = ?", WebhookAudit.sha256(body));
+    }
+
+    private List<String> query(String sql, String arg) throws SQLException {
+        try (Connection c = db.connect(); var s = c.prepareStatement(sql)) {
+            s.setString(1, arg);
+            List<String> values = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+            return values;
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package com.flashkey.payment.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import com.flashkey.contracts.EventCodec;
+import com.flashkey.contracts.EventEnvelope;
+import com.flashkey.contracts.OrderPlaced;
+import com.flashkey.contracts.PaymentSucceeded;
+import com.flashkey.contracts.Topics;
+import com.flashkey.payment.PublishedEvents;
+import com.flashkey.payment.notification.SimpaySignature;
+import com.flashkey.payment.reconciliation.ReconciliationJob;
+import com.flashkey.testsupport.TestDatabase;
+import com.flashkey.testsupport.TestInfrastructure;
+import com.flashkey.testsupport.TestTopics;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+@AutoConfigureWebTestClient
+@ActiveProfiles("local")
+class SimulatorAndReconciliationTests {
+
+    static final int PORT = freePort();
+    static final String SECRET = "simpay-sim-secret";
+
+    @RegisterExtension
+    static TestDatabase db = TestInfrastructure.mariaDb().newDatabase("payments");
+
+    @RegisterExtension
+    static TestTopics topics = TestInfrastructure.kafka().newTopics("payments", 3,
+            List.of(Topics.PAYMENT_SUCCEEDED, Topics.ORDER_PLACED));
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        db.registerR2dbcAndFlyway(registry);
+        topics.registerKafka(registry);
+        registry.add("server.port", () -> PORT);
+        registry.add("flashkey.payment.providers.simpay.secrets", () -> SECRET);
+        registry.add("flashkey.payment.reconciliation.query-url", () -> "http://127.0.0.1:" + PORT + "/simulator/api/payments");
+        // The test runs reconciliation passes itself.
+        registry.add("flashkey.payment.reconciliation.interval", () -> "1h");
+        registry.add("flashkey.payment.reconciliation.timeout", () -> "30s");
+        registry.add("flashkey.payment.relay.enabled", () -> "false");
+        registry.add("flashkey.payment.db-timeout", () -> "30s");
+        registry.add("flashkey.payment.publish-timeout", () -> "30s");
+        registry.add("flashkey.payment.lease", () -> "90s");
+        registry.add("flashkey.payment.simulator.timeout", () -> "60s");
+        registry.add("spring.kafka.producer.properties.max.block.ms", () -> "30000");
+        registry.add("spring.kafka.producer.properties.delivery.timeout.ms", () -> "30000");
+    }
+
+    @Autowired
+    WebTestClient web;
+
+    @Autowired
+    KafkaTemplate<String, byte[]> kafka;
+
+    @Autowired
+    ReconciliationJob reconciliation;
+
+    @BeforeEach
+    void patientClient() {
+        web = web.mutate().responseTimeout(Duration.ofSeconds(120)).build();
+    }
+
+    @Test
+    void whenTheSimulatorPaysWithDeliberateDuplicatesThenOnePaymentSucceededIsPublished() {
+        String orderNo = orderNo();
+        web.post().uri("/simulator/pay?orderNo=" + orderNo + "&amount=9.90&currency=CNY&duplicates=3").exchange()
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.delivered").isEqualTo(true)
+                .jsonPath("$.duplicatesAnswered").isEqualTo(3)
+                .jsonPath("$.amount").isEqualTo("9.90");
+
+        List<EventEnvelope<PaymentSucceeded>> published = publishedFor(orderNo);
+        assertThat(published).hasSize(1);
+        assertThat(published.get(0).data().amountMinor()).isEqualTo(990);
+    }
+
+    @Test
+    void whenAnOrderWasPlacedThenThePayPageShowsItsAmountFromOrderPlaced() throws Exception {
+        String orderNo = orderNo();
+        placeOrder(orderNo, 2590, Instant.now());
+        awaitPendingOrder(orderNo);
+        web.get().uri("/simulator/pay?orderNo=" + orderNo).exchange().expectStatus().isOk()
+                .expectBody(String.class).value(html -> assertThat(html).contains(orderNo).contains("25.90 CNY"));
+        web.get().uri("/simulator/pay?orderNo=UNKNOWN0" + orderNo.substring(0, 8)).exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void whenTheWebhookIsLostThenReconciliationAsksTheProviderAndPublishesTheMissedPayment() throws Exception {
+        String orderNo = orderNo();
+        placeOrder(orderNo, 1990, Instant.now().minus(Duration.ofMinutes(10)));
+        awaitPendingOrder(orderNo);
+        String eventId = web.post().uri("/simulator/pay?orderNo=" + orderNo + "&notify=false").exchange()
+                .expectStatus().isOk().expectBody(DeliveryReport.class).returnResult().getResponseBody().eventId();
+        assertThat(publishedFor(orderNo)).isEmpty();
+
+        reconciliation.reconcile().block(Duration.ofSeconds(120));
+
+        List<EventEnvelope<PaymentSucceeded>> published = publishedFor(orderNo);
+        assertThat(published).hasSize(1);
+        assertThat(published.get(0).data().providerEventId()).isEqualTo(eventId);
+        assertThat(published.get(0).data().amountMinor()).isEqualTo(1990);
+        assertThat(pendingState(orderNo)).isEqualTo("PAID");
+
+        // The provider's late webhook for the same payment is a duplicate.
+        web.post().uri("/simulator/pay?orderNo=" + orderNo).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.delivered").isEqualTo(true);
+        assertThat(publishedFor(orderNo)).hasSize(1);
+    }
+
+    @Test
+    void whenAnOrderIsPendingButUnpaidThenReconciliationPublishesNothing() throws Exception {
+        String orderNo = orderNo();
+        placeOrder(orderNo, 990, Instant.now().minus(Duration.ofMinutes(10)));
+        awaitPendingOrder(orderNo);
+        reconciliation.reconcile().block(Duration.ofSeconds(120));
+        assertThat(publishedFor(orderNo)).isEmpty();
+        assertThat(pendingState(orderNo)).isEqualTo("PENDING");
+    }
+
+    @Test
+    void whenTheQueryApiAnswersThenTheAnswerIsSignedWithTheProviderSecret() {
+        String orderNo = orderNo();
+        var result = web.get().uri("/simulator/api/payments/" + orderNo).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UNPAID").returnResult();
+        new SimpaySignature(List.of(SECRET), Duration.ofMinutes(5)).verify(
+                result.getResponseHeaders().getFirst(SimpaySignature.HEADER), result.getResponseBody(), Instant.now());
+    }
+
+    private void placeOrder(String orderNo, long amountMinor, Instant placedAt) throws Exception {
+        var placed = new OrderPlaced(orderNo, "STEAM-50", 1, "buyer@example.com", amountMinor, "CNY", "en",
+                UUID.randomUUID().toString(), placedAt, placedAt.plus(Duration.ofMinutes(15)));
+        kafka.send(topics.name(Topics.ORDER_PLACED), orderNo,
+                new EventCodec().write(EventEnvelope.of(placed, placedAt))).get();
+    }
+
+    private void awaitPendingOrder(String orderNo) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (pendingState(orderNo) == null) {
+            assertThat(System.nanoTime()).as("order.placed consumed").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    private static String pendingState(String orderNo) throws SQLException {
+        try (Connection c = db.connect();
+                var s = c.prepareStatement("SELECT state FROM pending_orders WHERE order_no = ?")) {
+            s.setString(1, orderNo);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private List<EventEnvelope<PaymentSucceeded>> publishedFor(String orderNo) {
+        return PublishedEvents.paymentsSucceeded(topics.bootstrapServers(), topics.name(Topics.PAYMENT_SUCCEEDED))
+                .stream().filter(e -> e.data().orderNo().equals(orderNo)).toList();
+    }
+
+    private static String orderNo() {
+        return "FK" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+}
