@@ -1,0 +1,29 @@
+package com.flashkey.order.config;
+
+import java.time.Duration;
+
+import io.netty.channel.ChannelOption;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+
+/** HTTP client for catalog and inventory: a pool sized for flash-sale concurrency, bounded connect/response times. */
+@Configuration(proxyBeanMethods = false)
+class ClientsConfig {
+
+    @Bean
+    ClientHttpConnector clientHttpConnector(OrderProperties properties) {
+        // Reactor Netty's default pool (16 connections, small pending queue) rejects requests under a burst.
+        ConnectionProvider pool = ConnectionProvider.builder("order-clients").maxConnections(500)
+                .pendingAcquireMaxCount(10_000).pendingAcquireTimeout(Duration.ofSeconds(2))
+                .maxIdleTime(Duration.ofSeconds(30)).build();
+        Duration response = properties.inventoryTimeout().compareTo(properties.catalogTimeout()) > 0
+                ? properties.inventoryTimeout() : properties.catalogTimeout();
+        return new ReactorClientHttpConnector(HttpClient.create(pool)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 1000).responseTimeout(response));
+    }
+}
