@@ -10,10 +10,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /** HTTP client for catalog and inventory: a pool sized for flash-sale concurrency, bounded connect/response times. */
 @Configuration(proxyBeanMethods = false)
 class ClientsConfig {
+
+    /** Clients clone this builder; Framework 7's default codecs read and write JSON with Jackson 3. */
+    @Bean
+    WebClient.Builder webClientBuilder(ClientHttpConnector connector) {
+        return WebClient.builder().clientConnector(connector);
+    }
 
     @Bean
     ClientHttpConnector clientHttpConnector(OrderProperties properties) {

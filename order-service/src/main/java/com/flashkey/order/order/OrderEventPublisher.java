@@ -6,6 +6,10 @@ import java.time.Duration;
 import reactor.core.publisher.Mono;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -21,7 +25,9 @@ import com.flashkey.order.config.OrderProperties;
  * record was not written.
  */
 @Component
-public class OrderEventPublisher {
+public class OrderEventPublisher implements SmartInitializingSingleton {
+
+    private static final Logger log = LoggerFactory.getLogger(OrderEventPublisher.class);
 
     private final KafkaTemplate<String, byte[]> kafka;
     private final TopicNames topics;
@@ -36,6 +42,20 @@ public class OrderEventPublisher {
         this.codec = codec;
         this.clock = clock;
         this.timeout = properties.kafkaSendTimeout();
+    }
+
+    /**
+     * Creates the producer and fetches order.placed's metadata at start-up, so the first order request does not
+     * pay for it on an event loop. A broker that is down now is not fatal: requests answer 503 until it is back.
+     */
+    @Override
+    public void afterSingletonsInstantiated() {
+        try {
+            kafka.partitionsFor(topics.of(com.flashkey.contracts.Topics.ORDER_PLACED));
+        }
+        catch (RuntimeException ex) {
+            log.warn("Kafka not reachable at start-up: {}", ex.toString());
+        }
     }
 
     /** Publishes an event to one of the {@link com.flashkey.contracts.Topics}, keyed by its order number. */

@@ -8,6 +8,8 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -85,6 +87,14 @@ class ProblemAdvice {
         log.warn("{}: {}", ex.getMessage(), String.valueOf(ex.getCause()));
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the order service cannot take orders right now",
                 Duration.ofSeconds(2));
+    }
+
+    /** Redis or a shard timed out or is unreachable: a transient outage, not a bug. */
+    @ExceptionHandler({ TransientDataAccessException.class, DataAccessResourceFailureException.class })
+    ResponseEntity<ProblemDetail> storeUnavailable(RuntimeException ex) {
+        log.warn("store unavailable: {}", ex.toString());
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the order service is overloaded or degraded",
+                Duration.ofSeconds(1));
     }
 
     @ExceptionHandler
