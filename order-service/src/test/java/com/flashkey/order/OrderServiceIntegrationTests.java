@@ -67,6 +67,7 @@ import static org.mockito.Mockito.doReturn;
         "flashkey.order.outbox.poll-interval=50ms", "flashkey.order.expiry.poll-interval=200ms",
         "flashkey.order.events.retry-backoff=100ms", "flashkey.order.events.retry-attempts=6",
         "flashkey.order.limits.lookups-per-minute=5", "flashkey.order.ingest.batch-size=300",
+        "flashkey.order.topic-partitions=3",
         // The test machine is shared and often overloaded: generous timeouts keep outages apart from slowness.
         "flashkey.order.catalog-timeout=5s", "flashkey.order.inventory-timeout=5s", "spring.data.redis.timeout=10s" })
 @AutoConfigureWebTestClient(timeout = "30s")

@@ -44,7 +44,9 @@ public final class EventCapture implements AutoCloseable {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, topics.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "capture-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                // notice partitions added after subscribing (the service's topic declarations may add some)
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1000), new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(listenTo.stream().map(topics::name).toList());
         this.poller = new Thread(() -> {
             try (consumer) {
@@ -78,6 +80,16 @@ public final class EventCapture implements AutoCloseable {
         catch (Exception ex) {
             throw new IllegalStateException(ex);
         }
+    }
+
+    /** Sends without waiting for each acknowledgement (bulk loading); {@link #flush()} waits for all. */
+    public void publishAsync(String topic, OrderEvent event) {
+        producer.send(new ProducerRecord<>(topics.name(topic), event.orderNo(),
+                codec.write(EventEnvelope.of(event, Instant.now()))));
+    }
+
+    public void flush() {
+        producer.flush();
     }
 
     public List<Captured> on(String topic, String key) {

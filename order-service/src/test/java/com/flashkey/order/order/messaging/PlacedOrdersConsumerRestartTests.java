@@ -117,6 +117,7 @@ class PlacedOrdersConsumerRestartTests {
         args.add("flashkey.redis.key-prefix=" + redis.prefix());
         args.add("flashkey.order.ingest.batch-size=100");
         args.add("flashkey.order.ingest.concurrency=1");
+        args.add("flashkey.order.topic-partitions=3");
         return new SpringApplicationBuilder(OrderServiceApplication.class)
                 .properties(args.toArray(String[]::new)).run();
     }
