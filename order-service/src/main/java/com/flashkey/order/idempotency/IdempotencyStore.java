@@ -35,6 +35,8 @@ import com.flashkey.order.config.OrderProperties;
 @Component
 public class IdempotencyStore {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(IdempotencyStore.class);
+
     /** Deletes the claim only if it is still ours (the lease may have passed to another request). */
     private static final RedisScript<Long> RELEASE = RedisScript.of(
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end",
@@ -85,10 +87,18 @@ public class IdempotencyStore {
         return redis.opsForValue().setIfAbsent(redisKey, claim, lease).flatMap(won -> {
             if (Boolean.TRUE.equals(won)) {
                 return Mono.defer(action)
+                        // An outage: forget the claim so the client's retry with this key runs again.
+                        .onErrorResume(ex -> redis.execute(RELEASE, List.of(redisKey), List.of(claim))
+                                .onErrorResume(releaseFailed -> Mono.empty()).then(Mono.error(ex)))
                         .flatMap(answer -> redis.opsForValue()
                                 .set(redisKey, json.writeValueAsString(new Entry(fingerprint, answer, null)), ttl)
-                                .thenReturn(answer))
-                        .onErrorResume(ex -> redis.execute(RELEASE, List.of(redisKey), List.of(claim)).then(Mono.error(ex)));
+                                .thenReturn(answer)
+                                // The action's effect is done (e.g. the order is placed): answer it even if Redis
+                                // could not keep it; a replay then waits out the lease instead of acting twice.
+                                .onErrorResume(ex -> {
+                                    log.warn("answer for an Idempotency-Key not stored: {}", ex.toString());
+                                    return Mono.just(answer);
+                                }));
             }
             return replay(redisKey, fingerprint);
         });

@@ -117,8 +117,8 @@ public final class LocalOrderStack {
                 "spring.data.redis.port=" + redis.server().port(), "flashkey.redis.key-prefix=" + redis.prefix(),
                 "flashkey.order.catalog-url=" + standIns.baseUrl(), "flashkey.order.inventory-url=" + standIns.baseUrl(),
                 "logging.level.root=WARN", "spring.application.name=order-service-perf"));
-        return new SpringApplicationBuilder(OrderServiceApplication.class).properties(props.toArray(String[]::new))
-                .run();
+        return new SpringApplicationBuilder(OrderServiceApplication.class)
+                .run(props.stream().map(a -> "--" + a).toArray(String[]::new));
     }
 
     private LocalOrderStack() {

@@ -74,9 +74,10 @@ class PlacedOrdersConsumerRestartTests {
             placed.add(new OrderPlaced(no.value(), "RESTART-1", 1, "r" + i + "@example.com", 990, "CNY", "en",
                     "key-" + i, now, now.plusSeconds(900)));
         }
-        placed.forEach(p -> kafka.publish(Topics.ORDER_PLACED, p));
+        placed.forEach(p -> kafka.publishAsync(Topics.ORDER_PLACED, p));
         // Producers retry: some orders arrive twice.
-        placed.subList(0, 500).forEach(p -> kafka.publish(Topics.ORDER_PLACED, p));
+        placed.subList(0, 500).forEach(p -> kafka.publishAsync(Topics.ORDER_PLACED, p));
+        kafka.flush();
 
         ConfigurableApplicationContext first = start();
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20)).until(() -> shards.totalRows() > 0);
@@ -107,6 +108,7 @@ class PlacedOrdersConsumerRestartTests {
     }
 
     private static ConfigurableApplicationContext start() {
+        // Command-line arguments: they outrank application.yml (SpringApplicationBuilder.properties would not).
         List<String> args = new ArrayList<>(shards.properties());
         args.add("server.port=0");
         args.add("spring.application.name=order-service-restart-test");
@@ -119,6 +121,6 @@ class PlacedOrdersConsumerRestartTests {
         args.add("flashkey.order.ingest.concurrency=1");
         args.add("flashkey.order.topic-partitions=3");
         return new SpringApplicationBuilder(OrderServiceApplication.class)
-                .properties(args.toArray(String[]::new)).run();
+                .run(args.stream().map(a -> "--" + a).toArray(String[]::new));
     }
 }
