@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -84,7 +85,10 @@ public class IdempotencyStore {
     public Mono<String> once(String key, String fingerprint, Supplier<Mono<String>> action) {
         String redisKey = prefix + key;
         String claim = json.writeValueAsString(new Entry(fingerprint, null, UUID.randomUUID().toString()));
-        return redis.opsForValue().setIfAbsent(redisKey, claim, lease).flatMap(won -> {
+        return redis.opsForValue().setIfAbsent(redisKey, claim, lease)
+                // Lettuce signals on its one I/O thread; run the (much longer) order work off it.
+                .publishOn(Schedulers.parallel())
+                .flatMap(won -> {
             if (Boolean.TRUE.equals(won)) {
                 return Mono.defer(action)
                         // An outage: forget the claim so the client's retry with this key runs again.

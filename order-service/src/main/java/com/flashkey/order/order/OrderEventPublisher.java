@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -78,6 +79,9 @@ public class OrderEventPublisher implements SmartInitializingSingleton {
     /** Publishes prepared bytes to a deployed topic name (outbox relay, dead letters). */
     public Mono<Void> send(String deployedTopic, String key, byte[] payload) {
         return Mono.defer(() -> Mono.fromFuture(kafka.send(new ProducerRecord<>(deployedTopic, key, payload))))
+                // The future completes on the producer's single I/O thread: continue elsewhere, or every request's
+                // remaining work would queue behind (and delay) the acknowledgements of all the others.
+                .publishOn(Schedulers.parallel())
                 .timeout(timeout).then();
     }
 }

@@ -73,12 +73,20 @@ public class OrderLookup {
 
     private Mono<Order> find(String orderNo, String email) {
         byte[] claimed = digest(PlaceOrder.normalizeEmail(email == null ? "" : email));
-        return OrderNo.parse(orderNo).map(no -> store.find(no).switchIfEmpty(placedOrders.find(no).map(OrderLookup::pending)))
+        // The row and the placed-order record are both read every time (the row wins), so a known order and an
+        // unknown one cost the same round trips.
+        return OrderNo.parse(orderNo).map(no -> Mono.zip(optional(store.find(no)),
+                optional(placedOrders.find(no).map(OrderLookup::pending)))
+                .flatMap(t -> Mono.justOrEmpty(t.getT1().or(t::getT2))))
                 .orElseGet(Mono::empty)
                 .map(order -> new Candidate(order, digest(order.buyerEmail())))
                 .defaultIfEmpty(new Candidate(null, NO_ONE))
                 .flatMap(c -> MessageDigest.isEqual(c.digest(), claimed) && c.order() != null ? Mono.just(c.order())
                         : Mono.error(new OrderNotFoundException()));
+    }
+
+    private static <T> Mono<java.util.Optional<T>> optional(Mono<T> mono) {
+        return mono.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty());
     }
 
     private static Order pending(OrderPlaced p) {

@@ -71,7 +71,8 @@ public final class LocalOrderStack {
             else {
                 int port = args.length > 1 ? Integer.parseInt(args[1]) : 18083;
                 app = start(shards, redis, topics, standIns, port);
-                System.out.println("READY http://127.0.0.1:" + port + " (press Enter to stop)");
+                System.out.println("READY http://127.0.0.1:" + port + " stand-ins " + standIns.baseUrl()
+                        + " (press Enter to stop)");
                 new BufferedReader(new InputStreamReader(System.in)).readLine();
                 int accepted = standIns.reserveCalls.get();
                 long deadline = System.currentTimeMillis() + 60_000;
