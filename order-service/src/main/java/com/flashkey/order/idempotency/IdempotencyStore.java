@@ -89,23 +89,29 @@ public class IdempotencyStore {
                 // Lettuce signals on its one I/O thread; run the (much longer) order work off it.
                 .publishOn(Schedulers.parallel())
                 .flatMap(won -> {
-            if (Boolean.TRUE.equals(won)) {
-                return Mono.defer(action)
-                        // An outage: forget the claim so the client's retry with this key runs again.
-                        .onErrorResume(ex -> redis.execute(RELEASE, List.of(redisKey), List.of(claim))
-                                .onErrorResume(releaseFailed -> Mono.empty()).then(Mono.error(ex)))
-                        .flatMap(answer -> redis.opsForValue()
-                                .set(redisKey, json.writeValueAsString(new Entry(fingerprint, answer, null)), ttl)
-                                .thenReturn(answer)
-                                // The action's effect is done (e.g. the order is placed): answer it even if Redis
-                                // could not keep it; a replay then waits out the lease instead of acting twice.
-                                .onErrorResume(ex -> {
-                                    log.warn("answer for an Idempotency-Key not stored: {}", ex.toString());
-                                    return Mono.just(answer);
-                                }));
-            }
-            return replay(redisKey, fingerprint);
-        });
+                    if (Boolean.TRUE.equals(won)) {
+                        // Shielded from cancellation: a client that hangs up must not stop an order between its
+                        // reservation and its event. The work completes, its answer is kept, a retry replays it.
+                        return Mono.fromFuture(claimed(redisKey, fingerprint, claim, action).toFuture(), true);
+                    }
+                    return replay(redisKey, fingerprint);
+                });
+    }
+
+    private Mono<String> claimed(String redisKey, String fingerprint, String claim, Supplier<Mono<String>> action) {
+        return Mono.defer(action)
+                // An outage: forget the claim so the client's retry with this key runs again.
+                .onErrorResume(ex -> redis.execute(RELEASE, List.of(redisKey), List.of(claim))
+                        .onErrorResume(releaseFailed -> Mono.empty()).then(Mono.error(ex)))
+                .flatMap(answer -> redis.opsForValue()
+                        .set(redisKey, json.writeValueAsString(new Entry(fingerprint, answer, null)), ttl)
+                        .thenReturn(answer)
+                        // The action's effect is done (e.g. the order is placed): answer it even if Redis
+                        // could not keep it; a replay then waits out the lease instead of acting twice.
+                        .onErrorResume(ex -> {
+                            log.warn("answer for an Idempotency-Key not stored: {}", ex.toString());
+                            return Mono.just(answer);
+                        }));
     }
 
     private Mono<String> replay(String redisKey, String fingerprint) {
