@@ -1,0 +1,77 @@
+package com.flashkey.order.config;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+
+import com.flashkey.contracts.DeliveryCodes;
+import com.flashkey.contracts.EventCodec;
+import com.flashkey.contracts.TopicNames;
+import com.flashkey.contracts.Topics;
+
+/** Topic names, the event codec, delivery keys, the topics this service produces, and the batch consumer. */
+@Configuration(proxyBeanMethods = false)
+class MessagingConfig {
+
+    /** Topics order-service produces. */
+    static final List<String> PRODUCED = List.of(Topics.ORDER_PLACED, Topics.ORDER_PAID, Topics.ORDER_EXPIRED,
+            Topics.ORDER_CANCELLED, Topics.ORDER_REFUND_REQUIRED, Topics.DELIVERY_RESEND_REQUESTED);
+
+    /** Topics order-service consumes; each gets a dead-letter topic {@code <topic>.DLT}. */
+    static final List<String> CONSUMED = List.of(Topics.ORDER_PLACED, Topics.PAYMENT_SUCCEEDED, Topics.KEYS_ALLOCATED,
+            Topics.ALLOCATION_FAILED);
+
+    @Bean
+    TopicNames topicNames(FlashkeyProperties flashkey) {
+        return new TopicNames(flashkey.kafka().topicPrefix());
+    }
+
+    @Bean
+    EventCodec eventCodec() {
+        return new EventCodec();
+    }
+
+    @Bean
+    DeliveryCodes deliveryCodes(FlashkeyProperties flashkey) {
+        return new DeliveryCodes(flashkey.delivery().activeKeyId(), flashkey.delivery().keys());
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    /** So a fresh broker works: the topics we produce and the dead-letter topics of those we consume. */
+    @Bean
+    KafkaAdmin.NewTopics orderTopics(TopicNames names, OrderProperties properties) {
+        List<NewTopic> topics = new ArrayList<>();
+        PRODUCED.forEach(t -> topics.add(TopicBuilder.name(names.of(t)).partitions(properties.topicPartitions()).build()));
+        CONSUMED.forEach(t -> topics.add(TopicBuilder.name(names.of(t) + ".DLT").partitions(1).build()));
+        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+    }
+
+    /** The consumer that drains order.placed: whole polls at a time, one multi-row insert per shard per poll. */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, byte[]> batchListenerContainerFactory(KafkaProperties kafka,
+            OrderProperties properties) {
+        Map<String, Object> config = kafka.buildConsumerProperties();
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.ingest().batchSize());
+        ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        factory.setConsumerFactory(new DefaultKafkaConsumerFactory<>(config));
+        factory.setBatchListener(true);
+        factory.setConcurrency(properties.ingest().concurrency());
+        return factory;
+    }
+}

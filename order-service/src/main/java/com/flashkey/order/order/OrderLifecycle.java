@@ -1,0 +1,185 @@
+package com.flashkey.order.order;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.stereotype.Service;
+
+import com.flashkey.contracts.AllocationFailed;
+import com.flashkey.contracts.KeysAllocated;
+import com.flashkey.contracts.OrderExpired;
+import com.flashkey.contracts.OrderPaid;
+import com.flashkey.contracts.OrderRefundRequired;
+import com.flashkey.contracts.PaymentSucceeded;
+import com.flashkey.contracts.Topics;
+import com.flashkey.order.catalog.CatalogClient;
+import com.flashkey.order.config.OrderProperties;
+import com.flashkey.order.inventory.InventoryClient;
+import com.flashkey.order.inventory.Reservation;
+import com.flashkey.order.inventory.ReservationRequest;
+
+/**
+ * What happens to an order after it was placed: payment, delivery, refund, expiry. Every change is one conditional
+ * transition (see {@link OrderStore#transition}); a duplicate or out-of-order event finds the order elsewhere and
+ * changes nothing. A lost race (version moved) is retried from a fresh read.
+ */
+@Service
+public class OrderLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(OrderLifecycle.class);
+
+    private final OrderStore store;
+    private final OrderEventPublisher events;
+    private final InventoryClient inventory;
+    private final CatalogClient catalog;
+    private final Clock clock;
+    private final OrderProperties properties;
+
+    OrderLifecycle(OrderStore store, OrderEventPublisher events, InventoryClient inventory, CatalogClient catalog,
+            Clock clock, OrderProperties properties) {
+        this.catalog = catalog;
+        this.store = store;
+        this.events = events;
+        this.inventory = inventory;
+        this.clock = clock;
+        this.properties = properties;
+    }
+
+    /**
+     * A payment arrived. Pays a pending order; a late payment re-reserves under a new attempt, or (nothing left)
+     * requires a refund. A payment whose amount or currency does not match flags the order and pays nothing.
+     *
+     * @return the outcome, for logs and tests
+     */
+    public Mono<Outcome> onPaymentSucceeded(PaymentSucceeded payment) {
+        OrderNo orderNo = new OrderNo(payment.orderNo());
+        return withOrder(orderNo, order -> {
+            if (order.amountMinor() != payment.amountMinor() || !order.currency().equals(payment.currency())) {
+                String flag = "payment-mismatch: paid " + payment.amountMinor() + " " + payment.currency() + " via "
+                        + payment.provider() + " (" + payment.providerEventId() + ")";
+                log.warn("order {} received a payment that does not match; flagged, not paid", orderNo);
+                return store.flag(orderNo, flag).thenReturn(Outcome.FLAGGED);
+            }
+            return switch (order.status()) {
+                case PENDING_PAYMENT -> pay(order, order.status().markPaid(), order.attempt(), payment);
+                case EXPIRED, CANCELLED -> payLate(order, payment);
+                case PAID, DELIVERED, REFUND_REQUIRED -> Mono.just(Outcome.UNCHANGED);
+            };
+        });
+    }
+
+    /** inventory allocated the keys: store the sealed codes, DELIVERED. */
+    public Mono<Outcome> onKeysAllocated(KeysAllocated allocated) {
+        OrderNo orderNo = new OrderNo(allocated.orderNo());
+        return withOrder(orderNo, order -> {
+            if (order.status() != OrderStatus.PAID) {
+                return Mono.just(Outcome.UNCHANGED);
+            }
+            Map<String, Object> changes = new LinkedHashMap<>();
+            changes.put("codes", store.codesJson(allocated.codes()));
+            changes.put("delivered_at", allocated.allocatedAt() != null ? allocated.allocatedAt() : clock.instant());
+            // No event: notification-service reacts to keys.allocated itself and reports order.delivered.
+            return move(order, order.status().markDelivered(), changes, null);
+        });
+    }
+
+    /** inventory could not allocate a paid order: the money must go back. */
+    public Mono<Outcome> onAllocationFailed(AllocationFailed failed) {
+        OrderNo orderNo = new OrderNo(failed.orderNo());
+        return withOrder(orderNo, order -> order.status() != OrderStatus.PAID ? Mono.just(Outcome.UNCHANGED)
+                : refund(order, "allocation-failed: " + failed.reason()));
+    }
+
+    /** Expires an order whose deadline passed (called by the expiry scheduler; a paid order is left alone). */
+    public Mono<Outcome> expire(Order due) {
+        if (due.status() != OrderStatus.PENDING_PAYMENT) {
+            return Mono.just(Outcome.UNCHANGED);
+        }
+        Instant now = clock.instant();
+        OrderExpired event = new OrderExpired(due.orderNo().value(), due.sku(), due.quantity(), now);
+        return store.transition(due, due.status().expire(), Map.of("closed_at", now),
+                events.outboxEvent(Topics.ORDER_EXPIRED, event))
+                .map(moved -> moved ? Outcome.CHANGED : Outcome.UNCHANGED);
+    }
+
+    private Mono<Outcome> pay(Order order, OrderStatus next, int attempt, PaymentSucceeded payment) {
+        Instant paidAt = payment.paidAt() != null ? payment.paidAt() : clock.instant();
+        Map<String, Object> changes = new LinkedHashMap<>();
+        changes.put("paid_at", paidAt);
+        changes.put("attempt", attempt);
+        changes.put("payment_provider", payment.provider());
+        changes.put("payment_transaction_id", payment.transactionId());
+        OrderPaid event = new OrderPaid(order.orderNo().value(), order.sku(), order.quantity(), order.buyerEmail(),
+                order.locale(), payment.provider(), payment.transactionId(), paidAt);
+        return move(order, next, changes, events.outboxEvent(Topics.ORDER_PAID, event));
+    }
+
+    private Mono<Outcome> payLate(Order order, PaymentSucceeded payment) {
+        int attempt = order.attempt() + 1;
+        Instant now = clock.instant();
+        // Replaying this request (same order, same attempt) returns inventory's first answer, so a retry after a
+        // crash between reserve and the update below reserves nothing twice.
+        return catalog.product(order.sku()).map(product -> new ReservationRequest(order.orderNo().value(), attempt,
+                order.sku(), order.quantity(), order.buyerEmail(), Math.max(product.perBuyerLimit(), order.quantity()),
+                product.saleStartsAt(), product.saleEndsAt(), now.plus(properties.paymentTimeout())))
+                .flatMap(inventory::reserve)
+                .flatMap(reservation -> reservation.reserved()
+                ? pay(order, order.status().markPaidAfterReReservation(), attempt, payment)
+                : refund(order, "paid-after-expiry: " + describe(reservation)));
+    }
+
+    private Mono<Outcome> refund(Order order, String reason) {
+        Instant now = clock.instant();
+        OrderRefundRequired event = new OrderRefundRequired(order.orderNo().value(), order.sku(), order.quantity(),
+                order.amountMinor(), order.currency(), reason, now);
+        return move(order, order.status().requireRefund(), Map.of("closed_at", now),
+                events.outboxEvent(Topics.ORDER_REFUND_REQUIRED, event));
+    }
+
+    private Mono<Outcome> move(Order order, OrderStatus next, Map<String, Object> changes, OrderStore.OutboxEvent event) {
+        return store.transition(order, next, changes, event)
+                .flatMap(moved -> moved ? Mono.just(Outcome.CHANGED) : Mono.error(new ConcurrentChange(order)));
+    }
+
+    /**
+     * Runs {@code action} on the current row; re-reads and runs again when another writer won the race. An order
+     * not (yet) stored fails with {@link OrderNotStoredException}: its order.placed may still be in flight, so the
+     * caller retries with backoff.
+     */
+    private Mono<Outcome> withOrder(OrderNo orderNo, java.util.function.Function<Order, Mono<Outcome>> action) {
+        return Mono.defer(() -> store.find(orderNo))
+                .switchIfEmpty(Mono.error(() -> new OrderNotStoredException(orderNo)))
+                .flatMap(action)
+                .retryWhen(reactor.util.retry.Retry.max(5).filter(ConcurrentChange.class::isInstance));
+    }
+
+    private static String describe(Reservation reservation) {
+        return reservation.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** What an event did. */
+    public enum Outcome {
+        CHANGED, UNCHANGED, FLAGGED
+    }
+
+    /** The order's row is not in its shard yet (or the number is unknown). */
+    public static final class OrderNotStoredException extends RuntimeException {
+
+        public OrderNotStoredException(OrderNo orderNo) {
+            super("order " + orderNo + " is not stored (yet)");
+        }
+    }
+
+    private static final class ConcurrentChange extends RuntimeException {
+
+        ConcurrentChange(Order order) {
+            super("order " + order.orderNo() + " changed concurrently", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package com.flashkey.order.order.web;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Locale;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import com.flashkey.order.config.OrderProperties;
+import com.flashkey.order.order.OrderLookup;
+import com.flashkey.order.order.OrderPlacement;
+import com.flashkey.order.order.OrderView;
+import com.flashkey.order.order.PlaceOrder;
+import com.flashkey.order.order.PlacedOrder;
+
+@Tag(name = "orders", description = "Place an order, read it back with the contact e-mail, ask for the codes again")
+@RestController
+@RequestMapping("/api/orders")
+@Validated
+class OrderController {
+
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+    private static final Duration HOUR = Duration.ofHours(1);
+
+    private final OrderPlacement placement;
+    private final OrderLookup lookup;
+    private final RateLimiter rateLimiter;
+    private final OrderProperties.Limits limits;
+
+    OrderController(OrderPlacement placement, OrderLookup lookup, RateLimiter rateLimiter, OrderProperties properties) {
+        this.placement = placement;
+        this.lookup = lookup;
+        this.rateLimiter = rateLimiter;
+        this.limits = properties.limits();
+    }
+
+    @Operation(summary = "Place an order (reserve stock, 202 with the payment link); same Idempotency-Key, same answer")
+    @PostMapping
+    Mono<ResponseEntity<PlacedOrder>> placeOrder(
+            @RequestHeader("Idempotency-Key") @Size(min = 1, max = 100) @Pattern(regexp = "[A-Za-z0-9_.:-]+") String idempotencyKey,
+            @Valid @RequestBody PlaceOrderRequest body, ServerHttpRequest request) {
+        Locale locale = request.getHeaders().getAcceptLanguageAsLocales().stream().findFirst().orElse(Locale.ENGLISH);
+        PlaceOrder command = new PlaceOrder(body.sku(), body.quantity(), body.email(), locale.toLanguageTag(),
+                idempotencyKey);
+        return placement.placeOrder(command).map(placed -> ResponseEntity.status(HttpStatus.ACCEPTED).body(placed));
+    }
+
+    @Operation(summary = "Read an order with its contact e-mail; codes only once delivered; 404 for unknown or wrong e-mail alike")
+    @GetMapping("/{orderNo}")
+    Mono<OrderView> lookUp(@PathVariable String orderNo, @RequestParam(defaultValue = "") String email,
+            ServerHttpRequest request) {
+        return rateLimiter.hit("lookup:" + client(request), limits.lookupsPerMinute(), MINUTE)
+                .then(Mono.defer(() -> lookup.lookUp(orderNo, email)));
+    }
+
+    @Operation(summary = "Ask for the delivery e-mail again (rate limited per client and per order)")
+    @PostMapping("/{orderNo}/resend")
+    Mono<ResponseEntity<OrderLookup.ResendRequested>> resend(@PathVariable String orderNo,
+            @RequestParam(defaultValue = "") String email, ServerHttpRequest request) {
+        return rateLimiter.hit("lookup:" + client(request), limits.lookupsPerMinute(), MINUTE)
+                .then(rateLimiter.hit("resend:" + orderNo.substring(0, Math.min(orderNo.length(), 40)),
+                        limits.resendsPerHour(), HOUR))
+                .then(Mono.defer(() -> lookup.requestResend(orderNo, email)))
+                .map(requested -> ResponseEntity.status(HttpStatus.ACCEPTED).body(requested));
+    }
+
+    /**
+     * The client for rate limiting: the first X-Forwarded-For hop (set by the gateway, the only public way in; the
+     * NetworkPolicy keeps others out), else the peer address.
+     */
+    private static String client(ServerHttpRequest request) {
+        String forwarded = request.getHeaders().getFirst("X-Forwarded-For");
+        if (forwarded != null && !forwarded.isBlank()) {
+            String first = forwarded.split(",", 2)[0].trim();
+            return first.length() > 64 ? first.substring(0, 64) : first;
+        }
+        InetSocketAddress remote = request.getRemoteAddress();
+        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
+    }
+}

@@ -1,0 +1,19 @@
+package com.flashkey.order.order.web;
+
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/** Body of {@code POST /api/orders}. */
+record PlaceOrderRequest(@NotBlank @Pattern(regexp = "[A-Z0-9][A-Z0-9-]{1,39}") String sku,
+        @NotNull @Min(1) @Max(10) Integer quantity, @NotBlank @Email @Size(max = 254) String email) {
+
+    @Override
+    public String toString() {
+        return "PlaceOrderRequest[" + sku + " x" + quantity + "]";
+    }
+}

@@ -1,0 +1,153 @@
+package com.flashkey.order.order.web;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.server.MissingRequestValueException;
+import org.springframework.web.server.ServerWebInputException;
+
+import com.flashkey.order.catalog.CatalogUnavailableException;
+import com.flashkey.order.catalog.ProductNotFoundException;
+import com.flashkey.order.idempotency.IdempotencyMismatchException;
+import com.flashkey.order.idempotency.RequestInProgressException;
+import com.flashkey.order.inventory.InventoryUnavailableException;
+import com.flashkey.order.order.EventsUnavailableException;
+import com.flashkey.order.order.OrderNotDeliveredException;
+import com.flashkey.order.order.OrderNotFoundException;
+import com.flashkey.order.order.OrderRejectedException;
+
+/** Maps every failure of this service to RFC 9457 problem+json with a stable type; never a stack trace. */
+@RestControllerAdvice
+class ProblemAdvice {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
+
+    private static final String TYPE_BASE = "https://flashkey.dev/problems/";
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> rejected(OrderRejectedException ex) {
+        return problem(HttpStatus.CONFLICT, ex.reason().code(), ex.getMessage(), null);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> mismatch(IdempotencyMismatchException ex) {
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-mismatch", ex.getMessage(), null);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> inProgress(RequestInProgressException ex) {
+        return problem(HttpStatus.CONFLICT, "conflict", ex.getMessage(), Duration.ofSeconds(1));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> notDelivered(OrderNotDeliveredException ex) {
+        return problem(HttpStatus.CONFLICT, "conflict", ex.getMessage(), null);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> productNotFound(ProductNotFoundException ex) {
+        return problem(HttpStatus.NOT_FOUND, "not-found", ex.getMessage(), null);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> orderNotFound(OrderNotFoundException ex) {
+        return problem(HttpStatus.NOT_FOUND, "not-found", ex.getMessage(), null);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> rateLimited(RateLimitedException ex) {
+        return problem(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", ex.getMessage(), ex.retryAfter());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> inventoryDown(InventoryUnavailableException ex) {
+        log.warn("{}: {}", ex.getMessage(), String.valueOf(ex.getCause()));
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "stock cannot be reserved right now",
+                ex.retryAfter());
+    }
+
+    @ExceptionHandler({ CatalogUnavailableException.class, EventsUnavailableException.class })
+    ResponseEntity<ProblemDetail> unavailable(RuntimeException ex) {
+        log.warn("{}: {}", ex.getMessage(), String.valueOf(ex.getCause()));
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the order service cannot take orders right now",
+                Duration.ofSeconds(2));
+    }
+
+    /** Redis or a shard timed out or is unreachable: a transient outage, not a bug. */
+    @ExceptionHandler({ TransientDataAccessException.class, DataAccessResourceFailureException.class })
+    ResponseEntity<ProblemDetail> storeUnavailable(RuntimeException ex) {
+        log.warn("store unavailable: {}", ex.toString());
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the order service is overloaded or degraded",
+                Duration.ofSeconds(1));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> invalidBody(WebExchangeBindException ex) {
+        List<Map<String, String>> errors = ex.getFieldErrors().stream()
+                .map(e -> Map.of("field", e.getField(), "message", String.valueOf(e.getDefaultMessage()))).toList();
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.BAD_REQUEST, "validation", "the request is invalid", null);
+        response.getBody().setProperty("errors", errors);
+        return response;
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> invalidParameter(HandlerMethodValidationException ex) {
+        List<Map<String, String>> errors = ex.getParameterValidationResults().stream()
+                .flatMap(r -> r.getResolvableErrors().stream().map(e -> Map.of("field",
+                        parameterName(r.getMethodParameter().getParameterName()), "message",
+                        String.valueOf(e.getDefaultMessage()))))
+                .toList();
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.BAD_REQUEST, "validation", "the request is invalid", null);
+        response.getBody().setProperty("errors", errors);
+        return response;
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> badInput(ServerWebInputException ex) {
+        if (ex instanceof MissingRequestValueException missing) {
+            ResponseEntity<ProblemDetail> response = problem(HttpStatus.BAD_REQUEST, "validation",
+                    missing.getName() + " is required", null);
+            response.getBody().setProperty("errors", List.of(Map.of("field", missing.getName(), "message", "required")));
+            return response;
+        }
+        return problem(HttpStatus.BAD_REQUEST, "validation", "the request could not be read", null);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> unexpected(Exception ex) {
+        log.error("unexpected failure", ex);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side", null);
+    }
+
+    private static String parameterName(String name) {
+        return "idempotencyKey".equals(name) ? "Idempotency-Key" : String.valueOf(name);
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String code, String detail,
+            Duration retryAfter) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+        body.setType(URI.create(TYPE_BASE + code));
+        body.setTitle(status.getReasonPhrase());
+        ResponseEntity.BodyBuilder builder = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (retryAfter != null) {
+            builder.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
+        }
+        return builder.body(body);
+    }
+}

@@ -1,0 +1,585 @@
+package com.flashkey.order;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import com.flashkey.contracts.AllocationFailed;
+import com.flashkey.contracts.DeliveryCodes;
+import com.flashkey.contracts.KeysAllocated;
+import com.flashkey.contracts.OrderEvent;
+import com.flashkey.contracts.OrderPaid;
+import com.flashkey.contracts.OrderPlaced;
+import com.flashkey.contracts.OrderRefundRequired;
+import com.flashkey.contracts.PaymentSucceeded;
+import com.flashkey.contracts.SealedCode;
+import com.flashkey.contracts.Topics;
+import com.flashkey.order.order.Order;
+import com.flashkey.order.order.OrderEventPublisher;
+import com.flashkey.order.order.OrderNo;
+import com.flashkey.order.order.OrderStatus;
+import com.flashkey.order.order.OrderStore;
+import com.flashkey.order.support.EventCapture;
+import com.flashkey.order.support.ShardDatabases;
+import com.flashkey.order.support.StandIns;
+import com.flashkey.testsupport.TestDatabase;
+import com.flashkey.testsupport.TestInfrastructure;
+import com.flashkey.testsupport.TestRedisNamespace;
+import com.flashkey.testsupport.TestTopics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doReturn;
+
+/**
+ * order-service against real MariaDB (four shard databases), Redis and Kafka. catalog and inventory are played by
+ * {@link StandIns}, a real HTTP server honouring their contracts; the other services' events by {@link EventCapture}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "flashkey.order.outbox.poll-interval=50ms", "flashkey.order.expiry.poll-interval=200ms",
+        "flashkey.order.events.retry-backoff=100ms", "flashkey.order.events.retry-attempts=6",
+        "flashkey.order.limits.lookups-per-minute=5", "flashkey.order.ingest.batch-size=300",
+        "flashkey.order.topic-partitions=3",
+        // The test machine is shared and often overloaded: generous timeouts keep outages apart from slowness.
+        "flashkey.order.catalog-timeout=5s", "flashkey.order.inventory-timeout=5s", "spring.data.redis.timeout=10s" })
+@AutoConfigureWebTestClient(timeout = "30s")
+class OrderServiceIntegrationTests {
+
+    @RegisterExtension
+    static TestDatabase shard0 = TestInfrastructure.mariaDb().newDatabase("orders0");
+
+    @RegisterExtension
+    static TestDatabase shard1 = TestInfrastructure.mariaDb().newDatabase("orders1");
+
+    @RegisterExtension
+    static TestDatabase shard2 = TestInfrastructure.mariaDb().newDatabase("orders2");
+
+    @RegisterExtension
+    static TestDatabase shard3 = TestInfrastructure.mariaDb().newDatabase("orders3");
+
+    @RegisterExtension
+    static TestRedisNamespace redis = TestInfrastructure.redis().newNamespace("order");
+
+    @RegisterExtension
+    static TestTopics topics = TestInfrastructure.kafka().newTopics("order", 3, List.of(Topics.ORDER_PLACED,
+            Topics.ORDER_PAID, Topics.ORDER_EXPIRED, Topics.ORDER_CANCELLED, Topics.ORDER_REFUND_REQUIRED,
+            Topics.DELIVERY_RESEND_REQUESTED, Topics.PAYMENT_SUCCEEDED, Topics.KEYS_ALLOCATED, Topics.ALLOCATION_FAILED,
+            Topics.PAYMENT_SUCCEEDED + ".DLT"));
+
+    static final ShardDatabases shards = new ShardDatabases(List.of(shard0, shard1, shard2, shard3));
+
+    static final StandIns standIns = new StandIns();
+
+    static final EventCapture kafka = new EventCapture(topics, List.of(Topics.ORDER_PAID, Topics.ORDER_EXPIRED,
+            Topics.ORDER_REFUND_REQUIRED, Topics.DELIVERY_RESEND_REQUESTED, Topics.PAYMENT_SUCCEEDED + ".DLT"));
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        shards.register(registry);
+        redis.registerRedis(registry);
+        registry.add("flashkey.redis.key-prefix", redis::prefix);
+        topics.registerKafka(registry);
+        registry.add("flashkey.order.catalog-url", standIns::baseUrl);
+        registry.add("flashkey.order.inventory-url", standIns::baseUrl);
+    }
+
+    @AfterAll
+    static void stopStandIns() {
+        kafka.close();
+        standIns.close();
+    }
+
+    @Autowired
+    WebTestClient web;
+
+    @Autowired
+    OrderStore store;
+
+    @Autowired
+    DeliveryCodes deliveryCodes;
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
+
+    @MockitoSpyBean
+    OrderEventPublisher publisher;
+
+    @LocalServerPort
+    int port;
+
+    // ---------------------------------------------------------------- creation at scale
+
+    @Test
+    void whenTwoThousandOrdersArePlacedConcurrentlyThenEachLandsExactlyOnceInTheShardItsNumberNames() {
+        standIns.product("FLASH-2000", "9.90", 10, 10_000);
+        WebClient client = WebClient.create("http://127.0.0.1:" + port);
+        Map<String, String> orderNoByKey = new ConcurrentHashMap<>();
+        // A client that gets 503 (overload) retries with the same Idempotency-Key, as real clients should.
+        List<Integer> statuses = Flux.range(0, 2000).flatMap(i -> {
+            String key = "bulk-" + i + "-" + UUID.randomUUID();
+            return Mono.defer(() -> client.post().uri("/api/orders").header("Idempotency-Key", key)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("sku", "FLASH-2000", "quantity", 1, "email", "bulk" + i + "@example.com"))
+                    .exchangeToMono(r -> r.bodyToMono(JsonNode.class).map(body -> {
+                        if (r.statusCode().value() == 202) {
+                            orderNoByKey.put(key, body.get("orderNo").asString());
+                        }
+                        return r.statusCode().value();
+                    })))
+                    .flatMap(status -> status == 503 || status == 409 && !orderNoByKey.containsKey(key)
+                            ? Mono.error(new IllegalStateException("retry " + status)) : Mono.just(status))
+                    .retryWhen(reactor.util.retry.Retry.backoff(20, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(2)));
+        }, 32).collectList().block(Duration.ofMinutes(6));
+
+        assertThat(statuses).hasSize(2000).containsOnly(202);
+        Set<String> accepted = new HashSet<>(orderNoByKey.values());
+        assertThat(accepted).hasSize(2000);
+        assertThat(standIns.stock("FLASH-2000")).isEqualTo(8000);
+
+        await().atMost(Duration.ofMinutes(2)).until(() -> stored("FLASH-2000").size() >= 2000);
+        List<String> stored = stored("FLASH-2000");
+        assertThat(stored).hasSize(2000).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(stored)).isEqualTo(accepted);
+        for (int shard = 0; shard < 4; shard++) {
+            List<String> inShard = shards.strings(shard, "SELECT order_no FROM orders WHERE sku = 'FLASH-2000'");
+            int s = shard;
+            assertThat(inShard).as("shard %d", shard).isNotEmpty()
+                    .allSatisfy(no -> assertThat(new OrderNo(no).shard()).isEqualTo(s));
+        }
+    }
+
+    // ---------------------------------------------------------------- idempotency
+
+    @Test
+    void whenTheSameKeyIsReplayedSequentiallyThenTheFirstAnswerComesBackAndStockMovesOnce() {
+        standIns.product("IDEM-SEQ", "5.00", 5, 100);
+        String key = "seq-" + UUID.randomUUID();
+        JsonNode first = place(key, "IDEM-SEQ", 2, "seq@example.com").expectStatus().isAccepted()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        JsonNode second = place(key, "IDEM-SEQ", 2, "seq@example.com").expectStatus().isAccepted()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(second).isEqualTo(first);
+        assertThat(first.get("amount").asString()).isEqualTo("10.00");
+        assertThat(first.get("status").asString()).isEqualTo("PENDING_PAYMENT");
+        assertThat(first.get("payment").get("url").asString()).endsWith("?orderNo=" + first.get("orderNo").asString());
+        assertThat(standIns.stock("IDEM-SEQ")).isEqualTo(98);
+    }
+
+    @Test
+    void whenTheSameKeyIsSentConcurrentlyThenOneOrderIsPlacedAndEveryoneGetsItsAnswer() {
+        standIns.product("IDEM-CONC", "5.00", 5, 100);
+        String key = "conc-" + UUID.randomUUID();
+        WebClient client = WebClient.create("http://127.0.0.1:" + port);
+        List<String> orderNos = Flux.range(0, 24).flatMap(i -> client.post().uri("/api/orders")
+                .header("Idempotency-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("sku", "IDEM-CONC", "quantity", 1, "email", "conc@example.com"))
+                .exchangeToMono(r -> r.statusCode().value() == 202
+                        ? r.bodyToMono(JsonNode.class).map(b -> b.get("orderNo").asString())
+                        : Mono.just("status " + r.statusCode().value())), 24)
+                .collectList().block(Duration.ofSeconds(60));
+        assertThat(orderNos).hasSize(24);
+        assertThat(new HashSet<>(orderNos)).hasSize(1);
+        assertThat(orderNos.get(0)).matches("[0-9A-Z]{24}");
+        assertThat(standIns.stock("IDEM-CONC")).isEqualTo(99);
+    }
+
+    @Test
+    void whenTheKeyIsReusedWithAnotherBodyThenItIsRefusedWith422() {
+        standIns.product("IDEM-MIS", "5.00", 5, 100);
+        String key = "mis-" + UUID.randomUUID();
+        place(key, "IDEM-MIS", 1, "mis@example.com").expectStatus().isAccepted();
+        place(key, "IDEM-MIS", 2, "mis@example.com").expectStatus().isEqualTo(422)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/idempotency-mismatch");
+        assertThat(standIns.stock("IDEM-MIS")).isEqualTo(99);
+    }
+
+    @Test
+    void whenARefusalIsReplayedThenTheSameRefusalComesBackWithoutAskingInventoryAgain() {
+        standIns.product("IDEM-SOLD", "5.00", 5, 0);
+        String key = "sold-" + UUID.randomUUID();
+        place(key, "IDEM-SOLD", 1, "sold@example.com").expectStatus().isEqualTo(409);
+        int calls = standIns.reserveCalls.get();
+        standIns.product("IDEM-SOLD", "5.00", 5, 10);
+        place(key, "IDEM-SOLD", 1, "sold@example.com").expectStatus().isEqualTo(409).expectBody()
+                .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/sold-out");
+        assertThat(standIns.reserveCalls.get()).isEqualTo(calls);
+    }
+
+    // ---------------------------------------------------------------- validation and refusals
+
+    @Test
+    void whenTheIdempotencyKeyIsMissingThenTheRequestIsInvalid() {
+        web.post().uri("/api/orders").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("sku", "ANY-1", "quantity", 1, "email", "a@example.com")).exchange()
+                .expectStatus().isBadRequest().expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/validation")
+                .jsonPath("$.errors[0].field").isEqualTo("Idempotency-Key");
+    }
+
+    @Test
+    void whenTheBodyIsInvalidThenEveryBadFieldIsListed() {
+        web.post().uri("/api/orders").header("Idempotency-Key", "bad-" + UUID.randomUUID())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("sku", "lower", "quantity", 11, "email", "not-an-email")).exchange()
+                .expectStatus().isBadRequest().expectBody()
+                .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/validation")
+                .jsonPath("$.errors.length()").isEqualTo(3)
+                .jsonPath("$.trace").doesNotExist();
+    }
+
+    @Test
+    void whenSoldOutOverLimitOrNotOpenThenConflictWithTheMatchingProblem() {
+        standIns.product("SOLD-1", "1.00", 3, 1);
+        standIns.product("LATER-1", "1.00", 3, 10, Instant.now().plusSeconds(3600), Instant.now().plusSeconds(7200));
+        standIns.product("LIMIT-1", "1.00", 3, 100);
+        place("k-" + UUID.randomUUID(), "SOLD-1", 1, "first@example.com").expectStatus().isAccepted();
+        expectProblem(place("k-" + UUID.randomUUID(), "SOLD-1", 1, "second@example.com"), 409, "sold-out");
+        expectProblem(place("k-" + UUID.randomUUID(), "LATER-1", 1, "early@example.com"), 409, "sale-not-open");
+        // over the limit in one order: refused before inventory; over it across orders: inventory's answer
+        expectProblem(place("k-" + UUID.randomUUID(), "LIMIT-1", 4, "greedy@example.com"), 409, "limit-exceeded");
+        place("k-" + UUID.randomUUID(), "LIMIT-1", 2, "greedy@example.com").expectStatus().isAccepted();
+        expectProblem(place("k-" + UUID.randomUUID(), "LIMIT-1", 2, "greedy@example.com"), 409, "limit-exceeded");
+        expectProblem(place("k-" + UUID.randomUUID(), "NO-SUCH-SKU", 1, "x@example.com"), 404, "not-found");
+        assertThat(standIns.stock("LIMIT-1")).isEqualTo(98);
+    }
+
+    @Test
+    void whenInventoryIsUnavailableThenServiceUnavailableWithRetryAfterAndTheKeyCanBeRetried() {
+        standIns.product("INV-DOWN", "1.00", 3, 10);
+        String key = "down-" + UUID.randomUUID();
+        standIns.inventoryDown(true);
+        try {
+            place(key, "INV-DOWN", 1, "down@example.com").expectStatus().isEqualTo(503)
+                    .expectHeader().exists("Retry-After").expectBody()
+                    .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/unavailable");
+        }
+        finally {
+            standIns.inventoryDown(false);
+        }
+        place(key, "INV-DOWN", 1, "down@example.com").expectStatus().isAccepted();
+        assertThat(standIns.stock("INV-DOWN")).isEqualTo(9);
+    }
+
+    @Test
+    void whenKafkaRefusesTheOrderThenTheReservationIsReleasedAndTheBuyerGets503() {
+        standIns.product("KAFKA-DOWN", "1.00", 3, 10);
+        doReturn(Mono.error(new IllegalStateException("broker refused"))).when(publisher)
+                .publish(eq(Topics.ORDER_PLACED), argThat((OrderEvent e) -> e instanceof OrderPlaced p
+                        && p.sku().equals("KAFKA-DOWN")));
+        int releases = standIns.releaseCalls.get();
+        place("kd-" + UUID.randomUUID(), "KAFKA-DOWN", 2, "kd@example.com").expectStatus().isEqualTo(503)
+                .expectHeader().exists("Retry-After").expectBody()
+                .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/unavailable");
+        assertThat(standIns.releaseCalls.get()).isEqualTo(releases + 1);
+        assertThat(standIns.stock("KAFKA-DOWN")).isEqualTo(10);
+        assertThat(stored("KAFKA-DOWN")).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- lookup
+
+    @Test
+    void whenLookedUpBeforeTheRowLandsThenThePlacedRecordAnswersAndTheRowWinsLater() {
+        standIns.product("LOOK-EARLY", "3.00", 3, 10);
+        listeners.getListenerContainer("order-placed-ingest").stop();
+        String orderNo;
+        try {
+            orderNo = placeOk("LOOK-EARLY", 1, "early@example.com");
+            lookUp(orderNo, "early@example.com", "10.0.0.1").expectStatus().isOk().expectBody()
+                    .jsonPath("$.status").isEqualTo("PENDING_PAYMENT").jsonPath("$.amount").isEqualTo("3.00")
+                    .jsonPath("$.codes.length()").isEqualTo(0);
+            assertThat(stored("LOOK-EARLY")).isEmpty();
+        }
+        finally {
+            listeners.getListenerContainer("order-placed-ingest").start();
+        }
+        awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
+    }
+
+    @Test
+    void whenOrderIsUnknownOrTheEmailIsWrongThenBoth404LookAlike() {
+        standIns.product("LOOK-404", "3.00", 3, 10);
+        String orderNo = placeOk("LOOK-404", 1, "owner@example.com");
+        awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
+        String unknown = OrderNo.generate(Instant.now(), new OrderNo(orderNo).shard()).value();
+        JsonNode wrongEmail = lookUp(orderNo, "thief@example.com", "10.0.0.2").expectStatus().isNotFound()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        JsonNode unknownOrder = lookUp(unknown, "owner@example.com", "10.0.0.2").expectStatus().isNotFound()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        JsonNode garbage = lookUp("not-an-order", "owner@example.com", "10.0.0.2").expectStatus().isNotFound()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        for (JsonNode other : List.of(unknownOrder, garbage)) {
+            for (String field : List.of("type", "title", "status", "detail")) {
+                assertThat(other.get(field)).as(field).isEqualTo(wrongEmail.get(field));
+            }
+        }
+        lookUp(orderNo, " Owner@Example.com ", "10.0.0.2").expectStatus().isOk();
+    }
+
+    @Test
+    void whenOneClientLooksUpTooOftenThenItIsRateLimitedAndOthersAreNot() {
+        // 5 per minute: 12 quick requests span at most two windows, so at least two must be refused.
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            var result = lookUp("000000000000000000000000", "a@example.com", "10.9.9.9").returnResult(JsonNode.class);
+            statuses.add(result.getStatus().value());
+            if (result.getStatus().value() == 429) {
+                assertThat(result.getResponseHeaders().getFirst("Retry-After")).matches("\\d+");
+                assertThat(result.getResponseBody().blockFirst().get("type").asString())
+                        .isEqualTo("https://flashkey.dev/problems/rate-limited");
+            }
+        }
+        assertThat(statuses).containsOnly(404, 429);
+        assertThat(statuses.stream().filter(s -> s == 429).count()).isGreaterThanOrEqualTo(2);
+        lookUp("000000000000000000000000", "a@example.com", "10.9.9.10").expectStatus().isNotFound();
+    }
+
+    // ---------------------------------------------------------------- the order's life
+
+    @Test
+    void whenPaidAndAllocatedThenDeliveredWithCodesAndDuplicatesChangeNothing() {
+        standIns.product("LIFE-1", "4.50", 3, 10);
+        String orderNo = placeOk("LIFE-1", 2, "life@example.com");
+        awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
+
+        PaymentSucceeded payment = new PaymentSucceeded(orderNo, "simpay", "evt-" + orderNo, 900, "CNY", "tx-1",
+                Instant.now());
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, payment);
+        Order paid = awaitStatus(orderNo, OrderStatus.PAID);
+        OrderPaid orderPaid = (OrderPaid) kafka.awaitOne(Topics.ORDER_PAID, orderNo).envelope().data();
+        assertThat(orderPaid.quantity()).isEqualTo(2);
+        assertThat(orderPaid.transactionId()).isEqualTo("tx-1");
+
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, payment);
+        List<SealedCode> codes = List.of(deliveryCodes.seal(orderNo, "CODE-AAA-111"),
+                deliveryCodes.seal(orderNo, "CODE-BBB-222"));
+        KeysAllocated allocated = new KeysAllocated(orderNo, "LIFE-1", 2, "life@example.com", "en", codes,
+                Instant.now());
+        kafka.publish(Topics.KEYS_ALLOCATED, allocated);
+        Order delivered = awaitStatus(orderNo, OrderStatus.DELIVERED);
+        assertThat(delivered.version()).isEqualTo(paid.version() + 1);
+        assertThat(delivered.codes()).hasSize(2);
+        assertThat(shards.strings(new OrderNo(orderNo).shard(),
+                "SELECT codes FROM orders WHERE order_no = '" + orderNo + "'").get(0)).doesNotContain("CODE-AAA-111");
+
+        // duplicates and late arrivals: nothing moves
+        kafka.publish(Topics.KEYS_ALLOCATED, allocated);
+        kafka.publish(Topics.ALLOCATION_FAILED, new AllocationFailed(orderNo, "LIFE-1", 2, 0, "late", Instant.now()));
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, payment);
+        String marker = placeOk("LIFE-1", 1, "marker@example.com");
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(marker, "simpay", "evt-m", 450, "CNY", "tx-m",
+                Instant.now()));
+        awaitStatus(marker, OrderStatus.PAID);
+        Order after = store.find(new OrderNo(orderNo)).block();
+        assertThat(after.status()).isEqualTo(OrderStatus.DELIVERED);
+        assertThat(after.version()).isEqualTo(delivered.version());
+        assertThat(kafka.on(Topics.ORDER_PAID, orderNo)).hasSize(1);
+        assertThat(kafka.on(Topics.ORDER_REFUND_REQUIRED, orderNo)).isEmpty();
+
+        lookUp(orderNo, "life@example.com", "10.0.1.1").expectStatus().isOk().expectBody()
+                .jsonPath("$.status").isEqualTo("DELIVERED").jsonPath("$.amount").isEqualTo("9.00")
+                .jsonPath("$.codes[0]").isEqualTo("CODE-AAA-111").jsonPath("$.codes[1]").isEqualTo("CODE-BBB-222")
+                .jsonPath("$.paidAt").exists().jsonPath("$.deliveredAt").exists();
+
+        web.post().uri("/api/orders/{no}/resend?email={e}", orderNo, "life@example.com")
+                .header("X-Forwarded-For", "10.0.1.2").exchange().expectStatus().isAccepted();
+        kafka.awaitOne(Topics.DELIVERY_RESEND_REQUESTED, orderNo);
+    }
+
+    @Test
+    void whenCodesAreNotDeliveredYetThenResendIsAConflict() {
+        standIns.product("RESEND-EARLY", "1.00", 3, 10);
+        String orderNo = placeOk("RESEND-EARLY", 1, "re@example.com");
+        web.post().uri("/api/orders/{no}/resend?email={e}", orderNo, "re@example.com")
+                .header("X-Forwarded-For", "10.0.2.1").exchange().expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/conflict");
+    }
+
+    @Test
+    void whenThePaymentAmountDoesNotMatchThenTheOrderIsFlaggedAndNotPaid() {
+        standIns.product("MISMATCH-1", "4.50", 3, 10);
+        String orderNo = placeOk("MISMATCH-1", 1, "mm@example.com");
+        awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-mm", 1, "CNY", "tx-mm",
+                Instant.now()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.find(new OrderNo(orderNo)).block().flag() != null);
+        Order order = store.find(new OrderNo(orderNo)).block();
+        assertThat(order.status()).isEqualTo(OrderStatus.PENDING_PAYMENT);
+        assertThat(order.flag()).startsWith("payment-mismatch");
+        assertThat(kafka.on(Topics.ORDER_PAID, orderNo)).isEmpty();
+    }
+
+    @Test
+    void whenThePaymentArrivesBeforeTheRowThenItIsAppliedOnceTheRowLands() {
+        standIns.product("EARLY-PAY", "2.00", 3, 10);
+        listeners.getListenerContainer("order-placed-ingest").stop();
+        String orderNo;
+        try {
+            orderNo = placeOk("EARLY-PAY", 1, "ep@example.com");
+            kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-ep", 200, "CNY",
+                    "tx-ep", Instant.now()));
+            await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+            assertThat(stored("EARLY-PAY")).isEmpty();
+        }
+        finally {
+            listeners.getListenerContainer("order-placed-ingest").start();
+        }
+        awaitStatus(orderNo, OrderStatus.PAID);
+        kafka.awaitOne(Topics.ORDER_PAID, orderNo);
+    }
+
+    @Test
+    void whenPaymentArrivesAfterExpiryAndStockRemainsThenItIsReReservedUnderANewAttemptAndPaid() {
+        standIns.product("LATE-OK", "2.00", 3, 10);
+        String orderNo = placeOk("LATE-OK", 1, "late@example.com");
+        expireNow(orderNo);
+        kafka.awaitOne(Topics.ORDER_EXPIRED, orderNo);
+        assertThat(standIns.releaseNow(orderNo)).as("inventory releases on order.expired").isTrue();
+
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-late", 200, "CNY",
+                "tx-late", Instant.now()));
+        awaitStatus(orderNo, OrderStatus.PAID);
+        kafka.awaitOne(Topics.ORDER_PAID, orderNo);
+        assertThat(standIns.attemptOf(orderNo)).isEqualTo(2);
+        assertThat(standIns.stock("LATE-OK")).isEqualTo(9);
+        assertThat(shards.strings(new OrderNo(orderNo).shard(),
+                "SELECT attempt FROM orders WHERE order_no = '" + orderNo + "'")).containsExactly("2");
+    }
+
+    @Test
+    void whenPaymentArrivesAfterExpiryAndNothingIsLeftThenARefundIsRequired() {
+        standIns.product("LATE-GONE", "2.00", 3, 1);
+        String orderNo = placeOk("LATE-GONE", 1, "late-gone@example.com");
+        expireNow(orderNo);
+        kafka.awaitOne(Topics.ORDER_EXPIRED, orderNo);
+        standIns.releaseNow(orderNo);
+        placeOk("LATE-GONE", 1, "someone-else@example.com");
+
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-gone", 200, "CNY",
+                "tx-gone", Instant.now()));
+        awaitStatus(orderNo, OrderStatus.REFUND_REQUIRED);
+        OrderRefundRequired refund = (OrderRefundRequired) kafka.awaitOne(Topics.ORDER_REFUND_REQUIRED, orderNo)
+                .envelope().data();
+        assertThat(refund.amountMinor()).isEqualTo(200);
+        assertThat(refund.reason()).contains("sold-out");
+        assertThat(kafka.on(Topics.ORDER_PAID, orderNo)).isEmpty();
+    }
+
+    @Test
+    void whenAllocationFailsForAPaidOrderThenARefundIsRequired() {
+        standIns.product("ALLOC-FAIL", "2.00", 3, 10);
+        String orderNo = placeOk("ALLOC-FAIL", 1, "af@example.com");
+        awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-af", 200, "CNY",
+                "tx-af", Instant.now()));
+        awaitStatus(orderNo, OrderStatus.PAID);
+        kafka.publish(Topics.ALLOCATION_FAILED, new AllocationFailed(orderNo, "ALLOC-FAIL", 1, 0, "no keys",
+                Instant.now()));
+        awaitStatus(orderNo, OrderStatus.REFUND_REQUIRED);
+        kafka.awaitOne(Topics.ORDER_REFUND_REQUIRED, orderNo);
+    }
+
+    @Test
+    void whenARecordIsNotAnEventThenItGoesToTheDeadLetterTopicAndLaterRecordsStillFlow() {
+        standIns.product("POISON-1", "2.00", 3, 10);
+        String orderNo = placeOk("POISON-1", 1, "poison@example.com");
+        awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
+        kafka.send(Topics.PAYMENT_SUCCEEDED, orderNo, "{not json".getBytes());
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-p", 200, "CNY", "tx-p",
+                Instant.now()));
+        awaitStatus(orderNo, OrderStatus.PAID);
+        kafka.awaitOne(Topics.PAYMENT_SUCCEEDED + ".DLT", orderNo);
+    }
+
+    @Test
+    void whenABuyerHasOrdersThenTheHistoryListsThemNewestFirst() {
+        standIns.product("HIST-1", "1.00", 5, 10);
+        String first = placeOk("HIST-1", 1, "hist@example.com");
+        String second = placeOk("HIST-1", 1, "hist@example.com");
+        awaitStatus(first, OrderStatus.PENDING_PAYMENT);
+        awaitStatus(second, OrderStatus.PENDING_PAYMENT);
+        List<String> history = store.history("hist@example.com", 10).map(o -> o.orderNo().value()).collectList().block();
+        assertThat(history).containsExactly(second, first);
+    }
+
+    @Test
+    void whenStartedThenHealthProbesMetricsAndOpenApiAnswer() {
+        web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        web.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+        web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
+        web.get().uri("/v3/api-docs").exchange().expectStatus().isOk();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private WebTestClient.ResponseSpec place(String key, String sku, int quantity, String email) {
+        return web.post().uri("/api/orders").header("Idempotency-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("sku", sku, "quantity", quantity, "email", email)).exchange();
+    }
+
+    private String placeOk(String sku, int quantity, String email) {
+        return place("k-" + UUID.randomUUID(), sku, quantity, email).expectStatus().isAccepted()
+                .expectBody(JsonNode.class).returnResult().getResponseBody().get("orderNo").asString();
+    }
+
+    private WebTestClient.ResponseSpec lookUp(String orderNo, String email, String client) {
+        return web.get().uri("/api/orders/{no}?email={e}", orderNo, email).header("X-Forwarded-For", client).exchange();
+    }
+
+    private static void expectProblem(WebTestClient.ResponseSpec response, int status, String code) {
+        response.expectStatus().isEqualTo(HttpStatus.valueOf(status))
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/" + code);
+    }
+
+    private Order awaitStatus(String orderNo, OrderStatus status) {
+        await().atMost(Duration.ofSeconds(45)).until(() -> {
+            Order o = store.find(new OrderNo(orderNo)).block();
+            return o != null && o.status() == status;
+        });
+        return store.find(new OrderNo(orderNo)).block();
+    }
+
+    private void expireNow(String orderNo) {
+        awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
+        shards.update(new OrderNo(orderNo).shard(), "UPDATE orders SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND "
+                + "WHERE order_no = '" + orderNo + "'");
+        awaitStatus(orderNo, OrderStatus.EXPIRED);
+    }
+
+    private static List<String> stored(String sku) {
+        List<String> all = new ArrayList<>();
+        for (int s = 0; s < shards.count(); s++) {
+            all.addAll(shards.strings(s, "SELECT order_no FROM orders WHERE sku = '" + sku + "'"));
+        }
+        return all;
+    }
+}

@@ -1,0 +1,176 @@
+package com.flashkey.order.support;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Stand-ins for catalog-service and inventory-service in one small real HTTP server (Reactor Netty), honouring the
+ * contracts of the brief exactly: catalog {@code GET /api/products/{sku}} (404 problem when unknown), inventory
+ * {@code POST /internal/reservations} (idempotent per orderNo and attempt; checks window, limit, stock) and
+ * {@code DELETE /internal/reservations/{orderNo}} (idempotent). State is in memory. inventory-service itself is
+ * written concurrently by another engineer; these stand-ins let order-service be tested against the contract.
+ */
+public final class StandIns implements AutoCloseable {
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final Map<String, Product> products = new ConcurrentHashMap<>();
+    private final Map<String, Integer> stock = new ConcurrentHashMap<>();
+    private final Map<String, Integer> bought = new ConcurrentHashMap<>();
+    private final Map<String, Live> live = new ConcurrentHashMap<>();
+    private final Map<String, String> answers = new ConcurrentHashMap<>();
+    public final AtomicInteger reserveCalls = new AtomicInteger();
+    public final AtomicInteger releaseCalls = new AtomicInteger();
+    private volatile boolean inventoryDown;
+    private final DisposableServer server;
+
+    public StandIns() {
+        this(0);
+    }
+
+    public StandIns(int port) {
+        this.server = HttpServer.create().host("127.0.0.1").port(port)
+                .route(routes -> routes.get("/api/products/{sku}", this::product)
+                        .post("/internal/reservations", this::reserve)
+                        .delete("/internal/reservations/{orderNo}", this::release))
+                .bindNow();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /** Adds (or replaces) a product on sale now with {@code units} in stock. */
+    public void product(String sku, String price, int perBuyerLimit, int units) {
+        product(sku, price, perBuyerLimit, units, Instant.now().minusSeconds(3600), Instant.now().plusSeconds(86_400));
+    }
+
+    public void product(String sku, String price, int perBuyerLimit, int units, Instant startsAt, Instant endsAt) {
+        products.put(sku, new Product(sku, "Card " + sku, "test card", price, "CNY", startsAt, endsAt, perBuyerLimit,
+                Instant.now().isBefore(startsAt) ? "NOT_STARTED" : Instant.now().isBefore(endsAt) ? "ON_SALE" : "ENDED"));
+        stock.put(sku, units);
+    }
+
+    public int stock(String sku) {
+        return stock.getOrDefault(sku, 0);
+    }
+
+    public void inventoryDown(boolean down) {
+        this.inventoryDown = down;
+    }
+
+    /** Whether stock is held for the order now. */
+    public boolean holds(String orderNo) {
+        return live.containsKey(orderNo);
+    }
+
+    /** What inventory does on order.expired / order.cancelled: give the stock back. */
+    public boolean releaseNow(String orderNo) {
+        synchronized (this) {
+            Live l = live.remove(orderNo);
+            if (l == null) {
+                return false;
+            }
+            stock.merge(l.sku(), l.quantity(), Integer::sum);
+            bought.merge(l.sku() + "|" + l.buyer(), -l.quantity(), Integer::sum);
+            return true;
+        }
+    }
+
+    public int attemptOf(String orderNo) {
+        Live l = live.get(orderNo);
+        return l == null ? 0 : l.attempt();
+    }
+
+    private Mono<Void> product(HttpServerRequest request, HttpServerResponse response) {
+        Product p = products.get(request.param("sku"));
+        if (p == null) {
+            return send(response, 404, "application/problem+json",
+                    Map.of("type", "https://flashkey.dev/problems/not-found", "status", 404));
+        }
+        return send(response, 200, "application/json", p);
+    }
+
+    private Mono<Void> reserve(HttpServerRequest request, HttpServerResponse response) {
+        return request.receive().aggregate().asString().flatMap(body -> {
+            reserveCalls.incrementAndGet();
+            if (inventoryDown) {
+                response.header("Retry-After", "3");
+                return send(response, 503, "application/problem+json",
+                        Map.of("type", "https://flashkey.dev/problems/unavailable", "status", 503));
+            }
+            JsonNode r = json.readTree(body);
+            String orderNo = r.path("orderNo").asString();
+            int attempt = r.path("attempt").asInt(1);
+            int quantity = r.path("quantity").asInt();
+            if (orderNo.isEmpty() || attempt < 1 || quantity < 1 || quantity > 10 || r.path("perBuyerLimit").asInt() < 1
+                    || r.path("buyer").asString().isEmpty() || r.path("expiresAt").isMissingNode()) {
+                return send(response, 400, "application/problem+json",
+                        Map.of("type", "https://flashkey.dev/problems/validation", "status", 400));
+            }
+            String answer = answers.computeIfAbsent(orderNo + "#" + attempt, k -> decide(r, orderNo, attempt, quantity));
+            return sendRaw(response, 200, "application/json", answer);
+        });
+    }
+
+    private synchronized String decide(JsonNode r, String orderNo, int attempt, int quantity) {
+        String sku = r.path("sku").asString();
+        String buyer = r.path("buyer").asString();
+        Instant now = Instant.now();
+        Instant starts = r.path("saleStartsAt").isNull() ? null : Instant.parse(r.path("saleStartsAt").asString());
+        Instant ends = r.path("saleEndsAt").isNull() ? null : Instant.parse(r.path("saleEndsAt").asString());
+        String outcome;
+        if ((starts != null && now.isBefore(starts)) || (ends != null && !now.isBefore(ends))) {
+            outcome = "NOT_ON_SALE";
+        }
+        else if (bought.getOrDefault(sku + "|" + buyer, 0) + quantity > r.path("perBuyerLimit").asInt()) {
+            outcome = "LIMIT_EXCEEDED";
+        }
+        else if (stock.getOrDefault(sku, 0) < quantity) {
+            outcome = "SOLD_OUT";
+        }
+        else {
+            stock.merge(sku, -quantity, Integer::sum);
+            bought.merge(sku + "|" + buyer, quantity, Integer::sum);
+            live.put(orderNo, new Live(sku, quantity, buyer, attempt));
+            outcome = "RESERVED";
+        }
+        return json.writeValueAsString(Map.of("orderNo", orderNo, "attempt", attempt, "outcome", outcome,
+                "available", stock.getOrDefault(sku, 0)));
+    }
+
+    private Mono<Void> release(HttpServerRequest request, HttpServerResponse response) {
+        releaseCalls.incrementAndGet();
+        String orderNo = request.param("orderNo");
+        return send(response, 200, "application/json", Map.of("orderNo", orderNo, "released", releaseNow(orderNo)));
+    }
+
+    private Mono<Void> send(HttpServerResponse response, int status, String type, Object body) {
+        return sendRaw(response, status, type, json.writeValueAsString(body));
+    }
+
+    private Mono<Void> sendRaw(HttpServerResponse response, int status, String type, String body) {
+        return response.status(status).header("Content-Type", type).sendString(Mono.just(body)).then();
+    }
+
+    @Override
+    public void close() {
+        server.disposeNow();
+    }
+
+    record Product(String sku, String name, String description, String price, String currency, Instant saleStartsAt,
+            Instant saleEndsAt, int perBuyerLimit, String status) {
+    }
+
+    record Live(String sku, int quantity, String buyer, int attempt) {
+    }
+}
