@@ -85,9 +85,10 @@ public class CardKeyRepository {
 
     /** Locks up to {@code quantity} AVAILABLE keys, skipping rows other transactions hold; call inside a transaction. */
     public Flux<TakenKey> lockAvailable(String sku, int quantity) {
+        // LIMIT takes no bind marker here; the value is an int, never input.
         return db.sql("SELECT id, key_id, code_cipher FROM card_keys WHERE sku = ? AND status = 'AVAILABLE' "
-                + "ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")
-                .bind(0, sku).bind(1, quantity)
+                + "ORDER BY id LIMIT " + quantity + " FOR UPDATE SKIP LOCKED")
+                .bind(0, sku)
                 .map(row -> new TakenKey(number(row.get("id")), row.get("key_id", String.class),
                         row.get("code_cipher", byte[].class)))
                 .all();

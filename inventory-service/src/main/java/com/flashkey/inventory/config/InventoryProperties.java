@@ -36,6 +36,7 @@ import org.springframework.validation.annotation.Validated;
  * @param outboxInterval           how often the outbox relay polls
  * @param topicPartitions          partitions of the topics this service creates
  * @param requireNoeviction        refuse reservations unless Redis runs {@code maxmemory-policy noeviction}
+ * @param redisTimeout             timeout of one Redis call (script or command)
  */
 @Validated
 @ConfigurationProperties("flashkey.inventory")
@@ -46,7 +47,7 @@ public record InventoryProperties(@NotNull URI catalogUrl, @NotNull Duration cat
         @NotNull Duration journalInterval, @Min(1) @Max(5000) int journalBatchRows, boolean rebuildOnStartup,
         @NotNull Duration rebuildFlagTtl, @NotNull Duration sweepInterval, @NotNull Duration sweepGrace,
         @NotNull Duration reconcileInterval, @NotNull Duration outboxInterval, @Min(1) int topicPartitions,
-        boolean requireNoeviction) {
+        boolean requireNoeviction, @NotNull Duration redisTimeout) {
 
     /**
      * At-rest encryption of card codes.

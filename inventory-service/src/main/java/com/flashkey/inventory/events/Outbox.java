@@ -42,8 +42,8 @@ public class Outbox {
     }
 
     Flux<Pending> unsent(int limit) {
-        return db.sql("SELECT id, topic, msg_key, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?")
-                .bind(0, limit)
+        // LIMIT takes no bind marker here; the value is an int, never input.
+        return db.sql("SELECT id, topic, msg_key, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT " + limit)
                 .map(row -> new Pending(((Number) row.get("id")).longValue(), row.get("topic", String.class),
                         row.get("msg_key", String.class), row.get("payload", byte[].class)))
                 .all();

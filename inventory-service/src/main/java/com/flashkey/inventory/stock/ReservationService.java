@@ -24,7 +24,6 @@ import reactor.core.publisher.Mono;
 public class ReservationService {
 
     private static final Logger log = LoggerFactory.getLogger(ReservationService.class);
-    private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
     private final ReactiveStringRedisTemplate redis;
     private final StockKeys keys;
@@ -80,7 +79,7 @@ public class ReservationService {
         // the script on the same connection.
         Mono<Boolean> index = redis.opsForValue().set(keys.orderSku(c.orderNo()), c.sku(),
                 properties.reservationRetention());
-        return Mono.zip(script, index, (result, indexed) -> result).timeout(TIMEOUT);
+        return Mono.zip(script, index, (result, indexed) -> result).timeout(properties.redisTimeout());
     }
 
     private ReserveAnswer answer(ReserveCommand c, String buyer, String raw) {
@@ -122,7 +121,7 @@ public class ReservationService {
                 keys.pending(sku), keys.rebuilding(sku));
         List<String> args = List.of(orderNo, Long.toString(properties.reservationRetention().toMillis()),
                 latestDeadline == null ? "" : Long.toString(latestDeadline.toEpochMilli()));
-        return redis.execute(scripts.release, scriptKeys, args).next().timeout(TIMEOUT).flatMap(raw -> {
+        return redis.execute(scripts.release, scriptKeys, args).next().timeout(properties.redisTimeout()).flatMap(raw -> {
             String state = raw.substring(0, raw.indexOf('|'));
             switch (state) {
                 case "UNAVAILABLE":
@@ -146,7 +145,7 @@ public class ReservationService {
 
     /** Releases by order number alone (the internal DELETE): the SKU comes from Redis or the durable record. */
     public Mono<Boolean> release(String orderNo) {
-        return redis.opsForValue().get(keys.orderSku(orderNo)).timeout(TIMEOUT)
+        return redis.opsForValue().get(keys.orderSku(orderNo)).timeout(properties.redisTimeout())
                 .switchIfEmpty(Mono.defer(() -> journal.flush().then(repository.find(orderNo)).map(Reservation::sku)))
                 .flatMap(sku -> release(sku, orderNo, null, "requested"))
                 .defaultIfEmpty(false);
@@ -155,6 +154,6 @@ public class ReservationService {
     /** Marks the order's reservation paid in Redis (its units stay taken). Idempotent. */
     public Mono<String> confirm(String sku, String orderNo) {
         return redis.execute(scripts.confirm, List.of(keys.reservation(sku, orderNo), keys.pending(sku)),
-                List.of(orderNo, Long.toString(properties.reservationRetention().toMillis()))).next().timeout(TIMEOUT);
+                List.of(orderNo, Long.toString(properties.reservationRetention().toMillis()))).next().timeout(properties.redisTimeout());
     }
 }

@@ -1,9 +1,10 @@
 package com.flashkey.inventory.stock;
 
-import java.time.Duration;
+import com.flashkey.inventory.config.InventoryProperties;
 import java.util.List;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import com.flashkey.inventory.config.InventoryProperties;
 import org.springframework.stereotype.Component;
 
 import reactor.core.publisher.Mono;
@@ -12,15 +13,16 @@ import reactor.core.publisher.Mono;
 @Component
 public class StockCounters {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
     private final ReactiveStringRedisTemplate redis;
     private final StockKeys keys;
     private final StockScripts scripts;
     private final StockRebuilder rebuilder;
+    private final InventoryProperties properties;
 
     public StockCounters(ReactiveStringRedisTemplate redis, StockKeys keys, StockScripts scripts,
-            StockRebuilder rebuilder) {
+            StockRebuilder rebuilder, InventoryProperties properties) {
+        this.properties = properties;
         this.redis = redis;
         this.keys = keys;
         this.scripts = scripts;
@@ -30,20 +32,20 @@ public class StockCounters {
     /** Adds freshly imported keys; a missing or rebuilding counter is rebuilt from the database instead. */
     public Mono<Void> addImported(String sku, long units) {
         if (units == 0) {
-            return redis.hasKey(keys.stock(sku)).timeout(TIMEOUT)
+            return redis.hasKey(keys.stock(sku)).timeout(properties.redisTimeout())
                     .flatMap(exists -> exists ? Mono.<Void>empty() : rebuilder.rebuild(sku).then());
         }
         return redis.execute(scripts.addStock, List.of(keys.stock(sku), keys.rebuilding(sku)), List.of(Long.toString(units)))
-                .next().timeout(TIMEOUT)
+                .next().timeout(properties.redisTimeout())
                 .flatMap(result -> result < 0 ? rebuilder.rebuild(sku).then() : Mono.<Void>empty());
     }
 
     /** The counter, or empty when Redis has none for the SKU. */
     public Mono<Long> available(String sku) {
-        return redis.opsForValue().get(keys.stock(sku)).timeout(TIMEOUT).map(Long::parseLong);
+        return redis.opsForValue().get(keys.stock(sku)).timeout(properties.redisTimeout()).map(Long::parseLong);
     }
 
     public Mono<Boolean> rebuilding(String sku) {
-        return redis.hasKey(keys.rebuilding(sku)).timeout(TIMEOUT);
+        return redis.hasKey(keys.rebuilding(sku)).timeout(properties.redisTimeout());
     }
 }
