@@ -52,6 +52,7 @@ import com.flashkey.testsupport.TestTopics;
 import reactor.core.publisher.Flux;
 
 /** The Kafka edges end to end: order.placed / order.paid / order.expired in, keys.allocated and DLT out. */
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class KafkaFlowTests {
 

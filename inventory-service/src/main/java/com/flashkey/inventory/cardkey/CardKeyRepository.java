@@ -6,6 +6,8 @@ import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 
+import com.flashkey.inventory.config.BulkStatements;
+
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -55,13 +57,8 @@ public class CardKeyRepository {
         for (int i = 0; i < keys.size(); i++) {
             sql.append(i == 0 ? "" : ",").append("(?, ?, ?, ?, 'AVAILABLE', ?, ?)");
         }
-        DatabaseClient.GenericExecuteSpec spec = db.sql(sql.toString());
-        int p = 0;
-        for (NewKey key : keys) {
-            spec = spec.bind(p++, sku).bind(p++, key.fingerprint()).bind(p++, key.ciphertext()).bind(p++, key.keyId())
-                    .bind(p++, batchId).bind(p++, at);
-        }
-        return spec.fetch().rowsUpdated();
+        return BulkStatements.execute(db, sql.toString(), keys, (b, key) -> b.bind(sku).bind(key.fingerprint())
+                .bind(key.ciphertext()).bind(key.keyId()).bind(batchId).bind(at));
     }
 
     public Mono<KeyCounts> counts(String sku) {

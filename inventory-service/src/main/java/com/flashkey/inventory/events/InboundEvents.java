@@ -43,6 +43,9 @@ public class InboundEvents {
 
     public <T extends Event> Mono<Void> handle(ConsumerRecord<String, byte[]> record, Class<T> type,
             Function<EventEnvelope<T>, Mono<?>> handler) {
+        if (record.value() == null) {
+            return deadLetter(record, "malformed: empty record");
+        }
         EventEnvelope<T> envelope;
         try {
             envelope = codec.read(record.value(), type);

@@ -6,6 +6,8 @@ import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 
+import com.flashkey.inventory.config.BulkStatements;
+
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -44,14 +46,9 @@ public class ReservationRepository {
         for (int i = 0; i < rows.size(); i++) {
             sql.append(i == 0 ? "" : ",").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         }
-        DatabaseClient.GenericExecuteSpec spec = db.sql(sql.append(UPSERT_TAIL).toString());
-        int p = 0;
-        for (Reservation r : rows) {
-            spec = spec.bind(p++, r.orderNo()).bind(p++, r.attempt()).bind(p++, r.sku()).bind(p++, r.quantity())
-                    .bind(p++, r.buyer()).bind(p++, r.deadline()).bind(p++, r.status()).bind(p++, r.orderSeen())
-                    .bind(p++, at).bind(p++, at);
-        }
-        return spec.fetch().rowsUpdated();
+        return BulkStatements.execute(db, sql.append(UPSERT_TAIL).toString(), rows, (b, r) -> b.bind(r.orderNo())
+                .bind(r.attempt()).bind(r.sku()).bind(r.quantity()).bind(r.buyer()).bind(r.deadline())
+                .bind(r.status()).bind(r.orderSeen()).bind(at).bind(at));
     }
 
     /** RESERVED -> RELEASED; with a bound, only a reservation whose deadline is not after it. */

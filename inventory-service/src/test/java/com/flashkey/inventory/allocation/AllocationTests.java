@@ -44,6 +44,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Flux;
 
 /** Allocation on order.paid against real MariaDB: exactly once per order, each key to one order. */
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AllocationTests {
 

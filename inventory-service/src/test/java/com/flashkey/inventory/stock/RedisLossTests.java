@@ -27,6 +27,7 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /** Redis is a fast copy: after it loses a SKU's keys mid-sale, counters come back from the database, no oversell. */
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class RedisLossTests {
 
