@@ -169,6 +169,25 @@ class InventoryApiTests {
     }
 
     @Test
+    void whenTheSkuIsBeingRebuiltOrAnAttemptIsStaleThenProblemsSay503And409() {
+        importCodes("API-6", "U-1\nU-2\n", MediaType.TEXT_PLAIN).expectStatus().isOk();
+        redis.withCommands(r -> r.set(redis.prefix() + "inv:{API-6}:rebuilding", "1"));
+        reserve("o61", "API-6", 1, "u@example.com").expectStatus().isEqualTo(503)
+                .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "1")
+                .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/unavailable");
+        redis.withCommands(r -> r.del(redis.prefix() + "inv:{API-6}:rebuilding"));
+
+        web.post().uri("/internal/reservations").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("orderNo", "o62", "attempt", 2, "sku", "API-6", "quantity", 1, "buyer",
+                        "v@example.com", "perBuyerLimit", 2, "saleStartsAt", NOW.minus(Duration.ofHours(1)).toString(),
+                        "saleEndsAt", NOW.plus(Duration.ofHours(1)).toString(),
+                        "expiresAt", NOW.plus(Duration.ofMinutes(15)).toString()))
+                .exchange().expectStatus().isOk().expectBody().jsonPath("$.attempt").isEqualTo(2);
+        reserve("o62", "API-6", 1, "v@example.com").expectStatus().isEqualTo(409).expectBody()
+                .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/conflict");
+    }
+
+    @Test
     void whenAReservationRequestIsInvalidThenTheProblemListsTheFields() {
         web.post().uri("/internal/reservations").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("orderNo", "bad no!", "sku", "api-lower", "quantity", 11, "buyer", "not-an-email",

@@ -76,9 +76,13 @@ public class ReservationService {
                 Long.toString(properties.rejectedAnswerRetention().toMillis()));
         Mono<String> script = redis.execute(scripts.reserve, keys.reserveKeys(c.sku(), c.orderNo()), args).next();
         // The order -> SKU index lets a release that names only the order find the SKU; it goes out pipelined with
-        // the script on the same connection.
-        Mono<Boolean> index = redis.opsForValue().set(keys.orderSku(c.orderNo()), c.sku(),
-                properties.reservationRetention());
+        // the script on the same connection. It lives until an hour past the deadline (never less than the
+        // rejected-answer retention), so a sold-out storm does not leave index keys behind for days; later
+        // releases by order number fall back to the durable record.
+        Duration untilDeadline = Duration.between(clock.instant(), c.expiresAt()).plusHours(1);
+        Duration ttl = untilDeadline.compareTo(properties.rejectedAnswerRetention()) > 0 ? untilDeadline
+                : properties.rejectedAnswerRetention();
+        Mono<Boolean> index = redis.opsForValue().set(keys.orderSku(c.orderNo()), c.sku(), ttl);
         return Mono.zip(script, index, (result, indexed) -> result).timeout(properties.redisTimeout());
     }
 
