@@ -18,17 +18,20 @@ public class ReservationRepository {
 
     /*
      * A later attempt replaces the row; the same attempt may only leave RESERVED; an earlier attempt (or attempt 0,
-     * written from an event that does not know it) changes nothing but order_seen. MariaDB applies the assignments
-     * left to right, so attempt is assigned last.
+     * written from an event that does not know it) changes nothing but order_seen. CONFIRMED and FAILED are final
+     * for the order: a write-behind record that arrives after the allocation never reopens it. MariaDB applies the
+     * assignments left to right (later ones see earlier results), so the columns read by the conditions (status,
+     * attempt) are assigned last.
      */
+    private static final String NEWER = "(VALUES(attempt) > attempt AND status NOT IN ('CONFIRMED', 'FAILED'))";
     private static final String UPSERT_TAIL = " ON DUPLICATE KEY UPDATE "
-            + "sku = IF(VALUES(attempt) > attempt, VALUES(sku), sku), "
-            + "quantity = IF(VALUES(attempt) > attempt, VALUES(quantity), quantity), "
-            + "buyer = IF(VALUES(attempt) > attempt, VALUES(buyer), buyer), "
-            + "deadline = IF(VALUES(attempt) > attempt, VALUES(deadline), deadline), "
-            + "status = CASE WHEN VALUES(attempt) > attempt THEN VALUES(status) "
-            + "WHEN VALUES(attempt) = attempt AND status = 'RESERVED' THEN VALUES(status) ELSE status END, "
+            + "sku = IF(" + NEWER + ", VALUES(sku), sku), "
+            + "quantity = IF(" + NEWER + ", VALUES(quantity), quantity), "
+            + "buyer = IF(" + NEWER + ", VALUES(buyer), buyer), "
+            + "deadline = IF(" + NEWER + ", VALUES(deadline), deadline), "
             + "order_seen = order_seen OR VALUES(order_seen), updated_at = VALUES(updated_at), "
+            + "status = CASE WHEN " + NEWER + " THEN VALUES(status) "
+            + "WHEN VALUES(attempt) = attempt AND status = 'RESERVED' THEN VALUES(status) ELSE status END, "
             + "attempt = GREATEST(attempt, VALUES(attempt))";
 
     private final DatabaseClient db;

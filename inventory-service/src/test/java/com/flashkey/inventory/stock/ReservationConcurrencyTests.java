@@ -235,6 +235,24 @@ class ReservationConcurrencyTests {
     }
 
     @Test
+    void whenTheWriteBehindRecordArrivesAfterTheOrderWasPaidThenTheDurableRecordStaysConfirmed() {
+        Instant now = Instant.now();
+        repository.markSettled("late1", "LATE-1", 1, "h@example.com", Reservation.CONFIRMED, now).block();
+        repository.upsert(List.of(new Reservation("late1", 1, "LATE-1", 1, "h@example.com", now.plusSeconds(900),
+                Reservation.RESERVED, false)), now).block();
+        assertThat(repository.find("late1").block().status()).isEqualTo(Reservation.CONFIRMED);
+        // ...while a released reservation is replaced by a later attempt.
+        repository.upsert(List.of(new Reservation("late2", 1, "LATE-1", 1, "h@example.com", now, Reservation.RELEASED,
+                false)), now).block();
+        repository.upsert(List.of(new Reservation("late2", 2, "LATE-1", 2, "h@example.com", now.plusSeconds(900),
+                Reservation.RESERVED, false)), now).block();
+        Reservation replaced = repository.find("late2").block();
+        assertThat(replaced.status()).isEqualTo(Reservation.RESERVED);
+        assertThat(replaced.attempt()).isEqualTo(2);
+        assertThat(replaced.quantity()).isEqualTo(2);
+    }
+
+    @Test
     void whenTheSkuIsBeingRebuiltThenReservationsAreRefusedAsUnavailable() {
         importKeys("FLAG-1", 3);
         redis.withCommands(r -> r.set(redis.prefix() + "inv:{FLAG-1}:rebuilding", "1"));
