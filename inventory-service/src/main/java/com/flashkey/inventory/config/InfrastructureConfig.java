@@ -1,0 +1,59 @@
+package com.flashkey.inventory.config;
+
+import java.time.Clock;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+import com.flashkey.contracts.DeliveryCodes;
+import com.flashkey.contracts.EventCodec;
+import com.flashkey.contracts.TopicNames;
+import com.flashkey.contracts.Topics;
+
+import io.r2dbc.spi.ConnectionFactory;
+
+/** Beans that wire infrastructure shared by the features: clock, codec, topics, transactions. */
+@Configuration(proxyBeanMethods = false)
+class InfrastructureConfig {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    EventCodec eventCodec() {
+        return new EventCodec();
+    }
+
+    @Bean
+    TopicNames topicNames(SharedProperties.Kafka kafka) {
+        return new TopicNames(kafka.topicPrefix());
+    }
+
+    @Bean
+    DeliveryCodes deliveryCodes(SharedProperties.Delivery delivery) {
+        return new DeliveryCodes(delivery.activeKeyId(), delivery.keys());
+    }
+
+    @Bean
+    TransactionalOperator transactionalOperator(ConnectionFactory connectionFactory) {
+        return TransactionalOperator.create(new R2dbcTransactionManager(connectionFactory));
+    }
+
+    /** Topics this service produces, plus the dead-letter topics of those it consumes, so a fresh broker works. */
+    @Bean
+    KafkaAdmin.NewTopics inventoryTopics(TopicNames names, InventoryProperties properties) {
+        int partitions = properties.topicPartitions();
+        return new KafkaAdmin.NewTopics(java.util.stream.Stream
+                .of(Topics.KEYS_ALLOCATED, Topics.ALLOCATION_FAILED, Topics.ORDER_PLACED + ".DLT",
+                        Topics.ORDER_PAID + ".DLT", Topics.ORDER_EXPIRED + ".DLT", Topics.ORDER_CANCELLED + ".DLT")
+                .map(t -> TopicBuilder.name(names.of(t)).partitions(partitions).replicas(1).build())
+                .toArray(NewTopic[]::new));
+    }
+}

@@ -1,0 +1,77 @@
+package com.flashkey.inventory.config;
+
+import java.nio.charset.StandardCharsets;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtGrantedAuthoritiesConverterAdapter;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.web.server.ServerWebExchange;
+
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Admin routes need an HS256 JWT issued by {@code flashkey} whose {@code roles} contain {@code admin}. */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Bean
+    ReactiveJwtDecoder jwtDecoder(SharedProperties.Security security) {
+        var key = new SecretKeySpec(security.jwtSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256)
+                .build();
+        decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer("flashkey"));
+        return decoder;
+    }
+
+    @Bean
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http) {
+        var authorities = new JwtGrantedAuthoritiesConverter();
+        authorities.setAuthoritiesClaimName("roles");
+        authorities.setAuthorityPrefix("ROLE_");
+        var converter = new ReactiveJwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(new ReactiveJwtGrantedAuthoritiesConverterAdapter(authorities));
+        return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .authorizeExchange(ex -> ex.pathMatchers("/api/admin/**").hasRole("admin").anyExchange().permitAll())
+                .oauth2ResourceServer(rs -> rs.jwt(jwt -> jwt.jwtAuthenticationConverter(converter))
+                        .authenticationEntryPoint((exchange, ex) -> problem(exchange, HttpStatus.UNAUTHORIZED,
+                                "unauthorized", "A valid admin token is required."))
+                        .accessDeniedHandler((exchange, ex) -> problem(exchange, HttpStatus.FORBIDDEN, "forbidden",
+                                "The token lacks the admin role.")))
+                .exceptionHandling(eh -> eh
+                        .authenticationEntryPoint((exchange, ex) -> problem(exchange, HttpStatus.UNAUTHORIZED,
+                                "unauthorized", "A valid admin token is required."))
+                        .accessDeniedHandler((exchange, ex) -> problem(exchange, HttpStatus.FORBIDDEN, "forbidden",
+                                "The token lacks the admin role.")))
+                .build();
+    }
+
+    private static Mono<Void> problem(ServerWebExchange exchange, HttpStatus status, String code, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(java.net.URI.create("https://flashkey.dev/problems/" + code));
+        problem.setTitle(status.getReasonPhrase());
+        problem.setInstance(exchange.getRequest().getURI());
+        var response = exchange.getResponse();
+        response.setStatusCode(status);
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        byte[] body = JSON.writeValueAsBytes(problem);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+}

@@ -1,0 +1,122 @@
+package com.flashkey.inventory.stock;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import com.flashkey.inventory.config.InventoryProperties;
+
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Write-behind of reservations: the reserve call answers from Redis and queues its record here; the journal writes
+ * queued records to the database in multi-row upserts every {@code journal-interval}, so the sale's write peak
+ * never becomes one commit per request. Records stay queued (in order) until a write succeeds. Flushes are
+ * serialised, so records reach the database in the order they were queued.
+ */
+@Component
+public class ReservationJournal implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ReservationJournal.class);
+
+    private final ReservationRepository repository;
+    private final InventoryProperties properties;
+    private final Clock clock;
+    private final Deque<Reservation> queue = new ArrayDeque<>();
+    private Mono<Void> lastFlush = Mono.empty();
+    private volatile Disposable ticker;
+
+    public ReservationJournal(ReservationRepository repository, InventoryProperties properties, Clock clock) {
+        this.repository = repository;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    public void record(Reservation reservation) {
+        synchronized (queue) {
+            queue.addLast(reservation);
+        }
+    }
+
+    public int queued() {
+        synchronized (queue) {
+            return queue.size();
+        }
+    }
+
+    /** Writes everything queued before this call; completes when it is in the database. */
+    public Mono<Void> flush() {
+        synchronized (this) {
+            Mono<Void> next = lastFlush.onErrorResume(ex -> Mono.empty()).then(Mono.defer(this::drain)).cache();
+            lastFlush = next;
+            return next;
+        }
+    }
+
+    private Mono<Void> drain() {
+        List<Reservation> batch;
+        synchronized (queue) {
+            if (queue.isEmpty()) {
+                return Mono.empty();
+            }
+            batch = new ArrayList<>(Math.min(queue.size(), properties.journalBatchRows()));
+            while (!queue.isEmpty() && batch.size() < properties.journalBatchRows()) {
+                batch.add(queue.pollFirst());
+            }
+        }
+        return repository.upsert(batch, clock.instant()).then(Mono.defer(this::drain)).onErrorResume(ex -> {
+            synchronized (queue) {
+                for (int i = batch.size() - 1; i >= 0; i--) {
+                    queue.addFirst(batch.get(i));
+                }
+            }
+            return Mono.error(ex);
+        });
+    }
+
+    @Override
+    public void start() {
+        ticker = Flux.interval(properties.journalInterval())
+                .onBackpressureDrop()
+                .concatMap(tick -> flush().onErrorResume(ex -> {
+                    log.warn("reservation journal write failed, {} records stay queued: {}", queued(), ex.toString());
+                    return Mono.empty();
+                }), 1)
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        stop(() -> { });
+    }
+
+    @Override
+    public void stop(Runnable callback) {
+        Disposable t = ticker;
+        if (t != null) {
+            t.dispose();
+        }
+        // Last chance to persist what is queued before the process goes away; asynchronous, the callback ends it.
+        flush().timeout(java.time.Duration.ofSeconds(5))
+                .doOnError(ex -> log.warn("reservation journal could not write {} queued records at shutdown: {}",
+                        queued(), ex.toString()))
+                .onErrorResume(ex -> Mono.empty())
+                .doFinally(signal -> callback.run())
+                .subscribe();
+    }
+
+    @Override
+    public boolean isRunning() {
+        Disposable t = ticker;
+        return t != null && !t.isDisposed();
+    }
+}

@@ -1,0 +1,2 @@
+/** Redis stock counters and reservations (Lua), their durable journal, rebuild, reconciliation and sweeping. */
+package com.flashkey.inventory.stock;

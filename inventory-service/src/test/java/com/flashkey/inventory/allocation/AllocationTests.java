@@ -1,0 +1,182 @@
+package com.flashkey.inventory.allocation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.flashkey.contracts.AllocationFailed;
+import com.flashkey.contracts.DeliveryCodes;
+import com.flashkey.contracts.EventCodec;
+import com.flashkey.contracts.KeysAllocated;
+import com.flashkey.contracts.OrderPaid;
+import com.flashkey.contracts.SealedCode;
+import com.flashkey.contracts.Topics;
+import com.flashkey.inventory.cardkey.CardKeyImporter;
+import com.flashkey.inventory.stock.ReservationOutcome;
+import com.flashkey.inventory.stock.ReservationService;
+import com.flashkey.inventory.stock.ReserveCommand;
+import com.flashkey.testsupport.TestDatabase;
+import com.flashkey.testsupport.TestInfrastructure;
+import com.flashkey.testsupport.TestRedisNamespace;
+import com.flashkey.testsupport.TestTopics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Flux;
+
+/** Allocation on order.paid against real MariaDB: exactly once per order, each key to one order. */
+@org.springframework.test.annotation.DirtiesContext
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class AllocationTests {
+
+    @RegisterExtension
+    static TestDatabase db = TestInfrastructure.mariaDb().newDatabase("inventory");
+
+    @RegisterExtension
+    static TestRedisNamespace redis = TestInfrastructure.redis().newNamespace("inventory");
+
+    @RegisterExtension
+    static TestTopics topics = TestInfrastructure.kafka().newTopics("inventory", 1,
+            List.of(Topics.ORDER_PLACED, Topics.ORDER_PAID, Topics.ORDER_EXPIRED, Topics.ORDER_CANCELLED));
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        db.registerR2dbcAndFlyway(registry);
+        redis.registerRedis(registry);
+        registry.add("flashkey.redis.key-prefix", redis::prefix);
+        topics.registerKafka(registry);
+        // The machine is shared with other builds: generous waits, same invariants.
+        registry.add("spring.r2dbc.pool.max-acquire-time", () -> "30s");
+        registry.add("flashkey.inventory.redis-timeout", () -> "30s");
+        registry.add("spring.data.redis.timeout", () -> "30s");
+    }
+
+    static final String DELIVERY_KEY = "Zmxhc2hrZXktbG9jYWwtZGVsaXZlcnkta2V5LTAwMDE=";
+
+    @Autowired
+    AllocationService allocation;
+
+    @Autowired
+    CardKeyImporter importer;
+
+    @Autowired
+    ReservationService reservations;
+
+    @Autowired
+    MeterRegistry meters;
+
+    private final EventCodec codec = new EventCodec();
+    private final DeliveryCodes delivery = new DeliveryCodes("dev-1", Map.of("dev-1", DELIVERY_KEY));
+
+    private static OrderPaid paid(String orderNo, String sku, int qty) {
+        return new OrderPaid(orderNo, sku, qty, "Buyer+" + orderNo + "@Example.com", "en", "simpay", "tx-" + orderNo,
+                Instant.now());
+    }
+
+    private static List<Object[]> query(String sql) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<Object[]> rows = new ArrayList<>();
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                Object[] row = new Object[n];
+                for (int i = 0; i < n; i++) {
+                    row[i] = rs.getObject(i + 1);
+                }
+                rows.add(row);
+            }
+            return rows;
+        }
+    }
+
+    @Test
+    void whenTwoHundredOrdersArePaidConcurrentlyWithDuplicatesThenEachGetsExactlyItsKeysAndNoKeyTwice()
+            throws Exception {
+        importer.importCodes("ALLOC-1", Flux.range(1, 400).map(i -> "ALLOC-1-CODE-" + i), false, "test").block();
+        List<OrderPaid> events = new ArrayList<>();
+        Map<String, Integer> quantities = new HashMap<>();
+        for (int i = 0; i < 200; i++) {
+            int qty = 1 + (i % 2);
+            quantities.put("pay" + i, qty);
+            events.add(paid("pay" + i, "ALLOC-1", qty));
+            // Reserved first, as in the real flow, so confirm has something to settle.
+            assertThat(reservations.reserve(new ReserveCommand("pay" + i, 1, "ALLOC-1", qty, "b" + i + "@example.com", 5,
+                    Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600), Instant.now().plusSeconds(900)))
+                    .block().outcome()).isEqualTo(ReservationOutcome.RESERVED);
+        }
+        for (int i = 0; i < 200; i += 2) {
+            events.add(paid("pay" + i, "ALLOC-1", quantities.get("pay" + i)));
+        }
+        Collections.shuffle(events, new Random(3));
+
+        List<AllocationResult> results = Flux.fromIterable(events).flatMap(allocation::allocate, 64).collectList()
+                .block(Duration.ofMinutes(3));
+
+        assertThat(results).filteredOn(r -> r == AllocationResult.ALLOCATED).hasSize(200);
+        assertThat(results).filteredOn(r -> r == AllocationResult.REPLAY).hasSize(100);
+        long expectedSold = quantities.values().stream().mapToLong(Integer::longValue).sum();
+        assertThat(((Number) query("SELECT COUNT(*) FROM card_keys WHERE sku = 'ALLOC-1' AND status = 'SOLD'")
+                .get(0)[0]).longValue()).isEqualTo(expectedSold);
+        for (Object[] row : query("SELECT order_no, COUNT(*) FROM card_keys WHERE status = 'SOLD' GROUP BY order_no")) {
+            assertThat(((Number) row[1]).intValue()).as("keys of %s", row[0]).isEqualTo(quantities.get((String) row[0]));
+        }
+        // Every keys.allocated in the outbox: one per order, codes sealed to that order, no code twice.
+        Set<String> codes = new HashSet<>();
+        Set<String> orders = new HashSet<>();
+        for (Object[] row : query("SELECT payload FROM outbox WHERE topic LIKE '%keys.allocated'")) {
+            byte[] payload = (byte[]) row[0];
+            assertThat(new String(payload, StandardCharsets.UTF_8)).doesNotContain("ALLOC-1-CODE-");
+            KeysAllocated event = codec.read(payload, KeysAllocated.class).data();
+            assertThat(orders.add(event.orderNo())).isTrue();
+            assertThat(event.codes()).hasSize(quantities.get(event.orderNo()));
+            for (SealedCode sealed : event.codes()) {
+                String code = delivery.open(event.orderNo(), sealed);
+                assertThat(code).startsWith("ALLOC-1-CODE-");
+                assertThat(codes.add(code)).as("code delivered twice").isTrue();
+            }
+        }
+        assertThat(orders).hasSize(200);
+        assertThat(codes).hasSize((int) expectedSold);
+        assertThat(((Number) query("SELECT COUNT(*) FROM reservations WHERE sku = 'ALLOC-1' AND status = 'CONFIRMED'")
+                .get(0)[0]).intValue()).isEqualTo(200);
+        String state = redis.withCommands(r -> r.hget(redis.prefix() + "inv:{ALLOC-1}:res:pay7", "state"));
+        assertThat(state).isEqualTo("CONFIRMED");
+    }
+
+    @Test
+    void whenTooFewKeysRemainThenAllocationFailedIsWrittenNothingIsTakenAndTheAlertCounts() throws Exception {
+        importer.importCodes("ALLOC-2", Flux.just("ALLOC-2-A", "ALLOC-2-B"), false, "test").block();
+        double before = meters.counter("inventory.allocation.failed").count();
+
+        assertThat(allocation.allocate(paid("short1", "ALLOC-2", 3)).block()).isEqualTo(AllocationResult.FAILED);
+        assertThat(allocation.allocate(paid("short1", "ALLOC-2", 3)).block()).isEqualTo(AllocationResult.REPLAY);
+
+        assertThat(meters.counter("inventory.allocation.failed").count()).isEqualTo(before + 1);
+        assertThat(((Number) query("SELECT COUNT(*) FROM card_keys WHERE sku = 'ALLOC-2' AND status = 'SOLD'").get(0)[0])
+                .intValue()).isZero();
+        List<Object[]> failed = query("SELECT payload FROM outbox WHERE topic LIKE '%allocation.failed'");
+        assertThat(failed).hasSize(1);
+        AllocationFailed event = codec.read((byte[]) failed.get(0)[0], AllocationFailed.class).data();
+        assertThat(event.orderNo()).isEqualTo("short1");
+        assertThat(event.available()).isEqualTo(2);
+        assertThat(event.quantity()).isEqualTo(3);
+    }
+}

@@ -1,0 +1,286 @@
+package com.flashkey.inventory.stock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.flashkey.contracts.Topics;
+import com.flashkey.inventory.cardkey.CardKeyImporter;
+import com.flashkey.testsupport.TestDatabase;
+import com.flashkey.testsupport.TestInfrastructure;
+import com.flashkey.testsupport.TestRedisNamespace;
+import com.flashkey.testsupport.TestTopics;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The Lua reservation path under concurrency, against real Redis and MariaDB: invariants checked at the end. */
+@org.springframework.test.annotation.DirtiesContext
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ReservationConcurrencyTests {
+
+    @RegisterExtension
+    static TestDatabase db = TestInfrastructure.mariaDb().newDatabase("inventory");
+
+    @RegisterExtension
+    static TestRedisNamespace redis = TestInfrastructure.redis().newNamespace("inventory");
+
+    @RegisterExtension
+    static TestTopics topics = TestInfrastructure.kafka().newTopics("inventory", 1,
+            List.of(Topics.ORDER_PLACED, Topics.ORDER_PAID, Topics.ORDER_EXPIRED, Topics.ORDER_CANCELLED));
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        db.registerR2dbcAndFlyway(registry);
+        redis.registerRedis(registry);
+        registry.add("flashkey.redis.key-prefix", redis::prefix);
+        topics.registerKafka(registry);
+        // The test drives the sweeper itself.
+        registry.add("flashkey.inventory.sweep-interval", () -> "1h");
+        registry.add("flashkey.inventory.sweep-grace", () -> "1s");
+        // The machine is shared with other builds (load far above its 2 cores): generous waits, same invariants.
+        registry.add("flashkey.inventory.redis-timeout", () -> "30s");
+        registry.add("spring.r2dbc.pool.max-acquire-time", () -> "30s");
+        registry.add("spring.data.redis.timeout", () -> "30s");
+    }
+
+    static final int LIMIT = 3;
+    static final Instant NOW = Instant.now();
+
+    @Autowired
+    ReservationService reservations;
+
+    @Autowired
+    CardKeyImporter importer;
+
+    @Autowired
+    ReservationJournal journal;
+
+    @Autowired
+    ReservationRepository repository;
+
+    @Autowired
+    StockCounters counters;
+
+    @Autowired
+    StockReconciler reconciler;
+
+    @Autowired
+    ReservationSweeper sweeper;
+
+    private void importKeys(String sku, int n) {
+        importer.importCodes(sku, Flux.range(1, n).map(i -> sku + "-CODE-" + i), false, "test").block();
+    }
+
+    private static ReserveCommand command(String orderNo, int attempt, String sku, int qty, String buyer, Instant expiresAt) {
+        return new ReserveCommand(orderNo, attempt, sku, qty, buyer, LIMIT, NOW.minus(Duration.ofHours(1)),
+                NOW.plus(Duration.ofHours(1)), expiresAt);
+    }
+
+    /** 200 buyers (limit 3 each: 600 units could be held, more than the 500 keys), some writing their e-mail differently, so limits are tested on the normalised form. */
+    private static String buyer(int i) {
+        int b = i % 200;
+        return switch (i % 3) {
+            case 0 -> "buyer" + b + "@example.com";
+            case 1 -> "Buyer" + b + "+sale@EXAMPLE.com";
+            default -> " buyer" + b + "@example.com ";
+        };
+    }
+
+    private long counter(String sku) {
+        return counters.available(sku).block();
+    }
+
+    private Map<String, Long> redisBuyers(String sku) {
+        Map<String, String> raw = redis.withCommands(r -> r.hgetall(redis.prefix() + "inv:{" + sku + "}:buyers"));
+        Map<String, Long> out = new HashMap<>();
+        raw.forEach((k, v) -> out.put(k, Long.parseLong(v)));
+        return out;
+    }
+
+    @Test
+    void whenFiveThousandBuyersRaceForFiveHundredKeysThenExactlyFiveHundredUnitsAreReservedWithinLimits() {
+        importKeys("RACE-1", 500);
+        Random random = new Random(42);
+        int[] quantities = IntStream.range(0, 5000).map(i -> 1 + random.nextInt(3)).toArray();
+
+        List<ReserveAnswer> answers = Flux.range(0, 5000)
+                .flatMap(i -> reservations.reserve(command("r" + i, 1, "RACE-1", quantities[i], buyer(i),
+                        NOW.plus(Duration.ofMinutes(15)))).map(a -> Map.entry(i, a)), 256)
+                .map(e -> {
+                    assertThat(e.getValue().replay()).isFalse();
+                    return e.getValue();
+                })
+                .collectList().block(Duration.ofMinutes(2));
+
+        assertThat(answers).hasSize(5000);
+        Map<String, Long> perBuyer = new HashMap<>();
+        long reserved = 0;
+        for (ReserveAnswer a : answers) {
+            if (a.outcome() == ReservationOutcome.RESERVED) {
+                int i = Integer.parseInt(a.orderNo().substring(1));
+                reserved += quantities[i];
+                perBuyer.merge(BuyerEmail.normalise(buyer(i)), (long) quantities[i], Long::sum);
+            }
+        }
+        assertThat(reserved).isEqualTo(500);
+        assertThat(counter("RACE-1")).isZero();
+        assertThat(perBuyer.values()).allMatch(units -> units <= LIMIT);
+        assertThat(redisBuyers("RACE-1")).isEqualTo(perBuyer);
+        assertThat(answers).filteredOn(a -> a.outcome() == ReservationOutcome.LIMIT_EXCEEDED).isNotEmpty();
+
+        journal.flush().block();
+        assertThat(repository.reservedUnits("RACE-1").block()).isEqualTo(500);
+        assertThat(reconciler.reconcile("RACE-1").block().drift()).isZero();
+    }
+
+    @Test
+    void whenReleasesInterleaveWithTheRaceThenCountersEqualKeysMinusLiveReservations() {
+        importKeys("RACE-2", 500);
+        Random random = new Random(7);
+        int[] quantities = IntStream.range(0, 5000).map(i -> 1 + random.nextInt(3)).toArray();
+
+        List<Map.Entry<ReserveAnswer, Boolean>> results = Flux.range(0, 5000)
+                .flatMap(i -> reservations.reserve(command("q" + i, 1, "RACE-2", quantities[i], buyer(i),
+                        NOW.plus(Duration.ofMinutes(15))))
+                        .flatMap(a -> a.outcome() == ReservationOutcome.RESERVED && i % 3 == 0
+                                ? reservations.release("RACE-2", a.orderNo(), null, "test").map(r -> Map.entry(a, r))
+                                : Mono.just(Map.entry(a, false))), 256)
+                .collectList().block(Duration.ofMinutes(2));
+
+        long live = 0;
+        long released = 0;
+        Map<String, Long> perBuyer = new HashMap<>();
+        for (Map.Entry<ReserveAnswer, Boolean> r : results) {
+            ReserveAnswer a = r.getKey();
+            int i = Integer.parseInt(a.orderNo().substring(1));
+            if (a.outcome() == ReservationOutcome.RESERVED) {
+                if (r.getValue()) {
+                    released += quantities[i];
+                }
+                else {
+                    live += quantities[i];
+                    perBuyer.merge(BuyerEmail.normalise(buyer(i)), (long) quantities[i], Long::sum);
+                }
+            }
+        }
+        assertThat(released).isPositive();
+        assertThat(live).isLessThanOrEqualTo(500);
+        assertThat(counter("RACE-2")).isEqualTo(500 - live).isGreaterThanOrEqualTo(0);
+        assertThat(perBuyer.values()).allMatch(units -> units <= LIMIT);
+        assertThat(redisBuyers("RACE-2")).isEqualTo(perBuyer);
+        journal.flush().block();
+        assertThat(repository.reservedUnits("RACE-2").block()).isEqualTo(live);
+        assertThat(reconciler.reconcile("RACE-2").block().drift()).isZero();
+    }
+
+    @Test
+    void whenTheSameOrderIsReservedReleasedAndConfirmedManyTimesConcurrentlyThenEachHasOneEffect() {
+        importKeys("IDEM-1", 10);
+        List<ReserveAnswer> reserves = Flux.range(0, 50)
+                .flatMap(i -> reservations.reserve(command("same1", 1, "IDEM-1", 2, "ann@example.com",
+                        NOW.plus(Duration.ofMinutes(15)))), 50)
+                .collectList().block();
+        assertThat(reserves).allMatch(a -> a.outcome() == ReservationOutcome.RESERVED && a.available() == 8);
+        assertThat(reserves).filteredOn(a -> !a.replay()).hasSize(1);
+        assertThat(counter("IDEM-1")).isEqualTo(8);
+
+        List<Boolean> releases = Flux.range(0, 50).flatMap(i -> reservations.release("IDEM-1", "same1", null, "test"), 50)
+                .collectList().block();
+        assertThat(releases).filteredOn(Boolean::booleanValue).hasSize(1);
+        assertThat(counter("IDEM-1")).isEqualTo(10);
+
+        reservations.reserve(command("same2", 1, "IDEM-1", 2, "bob@example.com", NOW.plus(Duration.ofMinutes(15))))
+                .block();
+        List<String> confirms = Flux.range(0, 50).flatMap(i -> reservations.confirm("IDEM-1", "same2"), 50)
+                .collectList().block();
+        assertThat(confirms).filteredOn("CONFIRMED"::equals).hasSize(1);
+        assertThat(confirms).filteredOn("FOUND_CONFIRMED"::equals).hasSize(49);
+        assertThat(counter("IDEM-1")).isEqualTo(8);
+        // A confirmed reservation is not released by a late release.
+        assertThat(reservations.release("IDEM-1", "same2", null, "test").block()).isFalse();
+        assertThat(counter("IDEM-1")).isEqualTo(8);
+    }
+
+    @Test
+    void whenAnOrderReservesAgainWithANewAttemptThenTheOldReservationIsReplacedAndOldAttemptsConflict() {
+        importKeys("ATT-1", 5);
+        Instant deadline = NOW.plus(Duration.ofMinutes(15));
+        assertThat(reservations.reserve(command("att1", 1, "ATT-1", 2, "c@example.com", deadline)).block().outcome())
+                .isEqualTo(ReservationOutcome.RESERVED);
+        ReserveAnswer second = reservations.reserve(command("att1", 2, "ATT-1", 1, "c@example.com", deadline)).block();
+        assertThat(second.outcome()).isEqualTo(ReservationOutcome.RESERVED);
+        assertThat(second.available()).isEqualTo(4);
+        assertThatThrownBy(() -> reservations.reserve(command("att1", 1, "ATT-1", 2, "c@example.com", deadline)).block())
+                .isInstanceOf(ReservationConflictException.class);
+        journal.flush().block();
+        Reservation stored = repository.find("att1").block();
+        assertThat(stored.attempt()).isEqualTo(2);
+        assertThat(stored.quantity()).isEqualTo(1);
+        assertThat(stored.status()).isEqualTo(Reservation.RESERVED);
+    }
+
+    @Test
+    void whenTheWriteBehindRecordArrivesAfterTheOrderWasPaidThenTheDurableRecordStaysConfirmed() {
+        Instant now = Instant.now();
+        repository.markSettled("late1", "LATE-1", 1, "h@example.com", Reservation.CONFIRMED, now).block();
+        repository.upsert(List.of(new Reservation("late1", 1, "LATE-1", 1, "h@example.com", now.plusSeconds(900),
+                Reservation.RESERVED, false)), now).block();
+        assertThat(repository.find("late1").block().status()).isEqualTo(Reservation.CONFIRMED);
+        // ...while a released reservation is replaced by a later attempt.
+        repository.upsert(List.of(new Reservation("late2", 1, "LATE-1", 1, "h@example.com", now, Reservation.RELEASED,
+                false)), now).block();
+        repository.upsert(List.of(new Reservation("late2", 2, "LATE-1", 2, "h@example.com", now.plusSeconds(900),
+                Reservation.RESERVED, false)), now).block();
+        Reservation replaced = repository.find("late2").block();
+        assertThat(replaced.status()).isEqualTo(Reservation.RESERVED);
+        assertThat(replaced.attempt()).isEqualTo(2);
+        assertThat(replaced.quantity()).isEqualTo(2);
+    }
+
+    @Test
+    void whenTheSkuIsBeingRebuiltThenReservationsAreRefusedAsUnavailable() {
+        importKeys("FLAG-1", 3);
+        redis.withCommands(r -> r.set(redis.prefix() + "inv:{FLAG-1}:rebuilding", "1"));
+        assertThatThrownBy(() -> reservations.reserve(command("flag1", 1, "FLAG-1", 1, "d@example.com",
+                NOW.plus(Duration.ofMinutes(15)))).block()).isInstanceOf(StockUnavailableException.class);
+        redis.withCommands(r -> r.del(redis.prefix() + "inv:{FLAG-1}:rebuilding"));
+        assertThat(counter("FLAG-1")).isEqualTo(3);
+    }
+
+    @Test
+    void whenAReservationOutlivesItsDeadlineAndItsOrderNeverAppearedThenTheSweeperReleasesIt() {
+        importKeys("SWEEP-1", 5);
+        Instant past = Instant.now().minus(Duration.ofMinutes(5));
+        reservations.reserve(command("ghost1", 1, "SWEEP-1", 2, "e@example.com", past)).block();
+        reservations.reserve(command("real1", 1, "SWEEP-1", 1, "f@example.com", past)).block();
+        reservations.reserve(command("fresh1", 1, "SWEEP-1", 1, "g@example.com", Instant.now().plusSeconds(900))).block();
+        journal.flush().block();
+        // order.placed was consumed for real1: its order exists, so order-service's expiry owns it.
+        repository.upsert(List.of(new Reservation("real1", 0, "SWEEP-1", 1, "f@example.com", past,
+                Reservation.RESERVED, true)), Instant.now()).block();
+        assertThat(counter("SWEEP-1")).isEqualTo(1);
+
+        assertThat(sweeper.sweep().block()).isEqualTo(1);
+
+        assertThat(counter("SWEEP-1")).isEqualTo(3);
+        assertThat(repository.find("ghost1").block().status()).isEqualTo(Reservation.RELEASED);
+        assertThat(repository.find("real1").block().status()).isEqualTo(Reservation.RESERVED);
+        assertThat(repository.find("fresh1").block().status()).isEqualTo(Reservation.RESERVED);
+        assertThat(sweeper.sweep().block()).isZero();
+    }
+}
