@@ -1,0 +1,44 @@
+package com.flashkey.gateway.ratelimit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+
+import reactor.core.publisher.Mono;
+
+/** Token buckets in Redis: one script call takes a token from every bucket of a request, or from none. */
+@Component
+class RedisTokenBuckets {
+
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> SCRIPT = RedisScript.of(new ClassPathResource("scripts/token-buckets.lua"),
+            List.class);
+
+    private final ReactiveStringRedisTemplate redis;
+
+    RedisTokenBuckets(ReactiveStringRedisTemplate redis) {
+        this.redis = redis;
+    }
+
+    @SuppressWarnings("unchecked")
+    Mono<Decision> take(List<Bucket> buckets) {
+        List<String> keys = new ArrayList<>(buckets.size());
+        List<String> args = new ArrayList<>(buckets.size() * 2);
+        for (Bucket bucket : buckets) {
+            keys.add(bucket.key());
+            args.add(Double.toString(bucket.policy().ratePerMilli()));
+            args.add(Long.toString(bucket.policy().capacity()));
+        }
+        return redis.execute(SCRIPT, keys, args).<Long>concatMapIterable(list -> (List<Long>) list).collectList()
+            .map(result -> {
+                Bucket reported = buckets.get(result.get(1).intValue() - 1);
+                return new Decision(result.get(0) == 1L, reported.policy().capacity(), result.get(2),
+                        Duration.ofMillis(result.get(3)), Duration.ofMillis(result.get(4)), Decision.Source.REDIS);
+            });
+    }
+}
