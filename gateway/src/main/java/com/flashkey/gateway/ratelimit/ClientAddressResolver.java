@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 
@@ -23,6 +24,7 @@ public class ClientAddressResolver {
 
     private final List<CidrRange> trustedProxies;
 
+    @Autowired
     public ClientAddressResolver(GatewayProperties properties) {
         this(properties.trustedProxies());
     }
