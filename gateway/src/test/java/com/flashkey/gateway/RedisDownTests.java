@@ -7,10 +7,14 @@ import java.net.ServerSocket;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -39,9 +43,13 @@ class RedisDownTests {
     @LocalServerPort
     int port;
 
+    @Autowired
+    ReactiveResilience4JCircuitBreakerFactory breakers;
+
     @BeforeEach
     void startClean() {
         Stubs.resetAll();
+        breakers.getCircuitBreakerRegistry().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
     }
 
     private Map<Integer, Long> fire(int count, String method, String uri, String client) {

@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Breakers in the "it" profile: catalog and order open after 4 calls with at least half failed, stay open 1 s,
- * then let one trial call through; their time limiters give up after 500 ms.
+ * then let one trial call through; their time limiters give up after 1.5 s (catalog) and 3 s (order).
  */
 class ResilienceTests extends GatewayTestBase {
 
@@ -64,7 +64,7 @@ class ResilienceTests extends GatewayTestBase {
         Stubs.CATALOG.answerWith(200, "{\"sku\":\"SKU-9\"}");
         web.get().uri("/api/products/SKU-9").exchange().expectStatus().isOk();
 
-        Stubs.CATALOG.behave(hit -> Mono.just(new StubServer.Answer(200, "{\"late\":true}")).delayElement(Duration.ofSeconds(3)));
+        Stubs.CATALOG.behave(hit -> Mono.just(new StubServer.Answer(200, "{\"late\":true}")).delayElement(Duration.ofSeconds(8)));
         web.get().uri("/api/products/SKU-9").exchange()
             .expectStatus().isOk()
             .expectHeader().valueEquals("X-FlashKey-Degraded", "cached")

@@ -100,7 +100,10 @@ public class DegradationSwitch implements SmartLifecycle {
     @Override
     public void start() {
         // A background poll for the life of the process (not tied to a request).
-        refresher = Flux.interval(Duration.ZERO, refreshInterval).concatMap(tick -> refresh()).subscribe();
+        refresher = Flux.interval(Duration.ZERO, refreshInterval)
+            .onBackpressureDrop()
+            .concatMap(tick -> refresh(), 1)
+            .subscribe();
     }
 
     @Override

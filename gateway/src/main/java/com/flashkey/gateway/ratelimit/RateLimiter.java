@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.stereotype.Component;
 
 import com.flashkey.gateway.config.GatewayProperties;
@@ -18,7 +20,7 @@ import reactor.core.publisher.Mono;
  * shape (an order flood must not reach the back end unthrottled).
  */
 @Component
-class RateLimiter {
+class RateLimiter implements ApplicationListener<ApplicationReadyEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
 
@@ -39,6 +41,18 @@ class RateLimiter {
         this.local = new LocalTokenBuckets(properties.rateLimit().localFallbackReplicas(), System::currentTimeMillis);
         this.redisTimeout = properties.rateLimit().redisTimeout();
         this.backoffMillis = properties.rateLimit().redisBackoff().toMillis();
+    }
+
+    /**
+     * Opens the Redis connection (and loads the script) once the application is ready, so the first requests do not
+     * pay for the connection set-up and fall back needlessly. A background call at start-up, not in a request.
+     */
+    @Override
+    public void onApplicationEvent(ApplicationReadyEvent event) {
+        redis.warmUp().timeout(Duration.ofSeconds(5)).onErrorResume(ex -> {
+            warn(ex);
+            return Mono.empty();
+        }).subscribe();
     }
 
     Mono<Decision> take(List<Bucket> buckets, boolean read) {

@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
+
+import com.flashkey.gateway.config.GatewayProperties.Policy;
 
 import reactor.core.publisher.Mono;
 
@@ -21,8 +24,17 @@ class RedisTokenBuckets {
 
     private final ReactiveStringRedisTemplate redis;
 
-    RedisTokenBuckets(ReactiveStringRedisTemplate redis) {
+    private final String warmUpKey;
+
+    RedisTokenBuckets(ReactiveStringRedisTemplate redis, @Value("${flashkey.redis.key-prefix:fk:}") String keyPrefix) {
         this.redis = redis;
+        this.warmUpKey = keyPrefix + "gw:rl:{warm-up}";
+    }
+
+    /** Takes a token from a throw-away bucket: connects and caches the script. */
+    Mono<Void> warmUp() {
+        Policy policy = new Policy(1, Duration.ofSeconds(1), null, false);
+        return take(List.of(new Bucket(warmUpKey, policy))).then();
     }
 
     @SuppressWarnings("unchecked")
