@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.function.Consumer;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+
+import reactor.core.publisher.Flux;
 
 class RoutingTests extends GatewayTestBase {
 
@@ -136,6 +140,19 @@ class RoutingTests extends GatewayTestBase {
             .bodyValue("{\"pad\":\"" + "x".repeat(2048) + "\"}").exchange();
         response.expectStatus().isEqualTo(413)
             .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/payload-too-large");
+        assertThat(Stubs.ORDER.hitCount()).isZero();
+    }
+
+    @Test
+    void whenAChunkedBodyGrowsPastTheLimitThenItIs413AndDoesNotCountAgainstTheOrderCircuit() {
+        for (int i = 0; i < 5; i++) {
+            web.post().uri("/api/orders").header("X-Forwarded-For", "203.0.113." + (120 + i))
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(Flux.range(0, 40).map(n -> "x".repeat(100)), String.class)
+                .exchange()
+                .expectStatus().isEqualTo(413);
+        }
+        assertThat(breakerState("order")).isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(Stubs.ORDER.hitCount()).isZero();
     }
 }

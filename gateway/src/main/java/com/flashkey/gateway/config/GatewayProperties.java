@@ -76,13 +76,14 @@ public record GatewayProperties(
     }
 
     /**
+     * @param enabled false turns every RateLimit filter into a pass-through (for measurements, never in production)
      * @param redisTimeout longest wait for the Redis bucket script before falling back
      * @param redisBackoff after a Redis failure, how long to use the fallback without asking Redis
      * @param localFallbackReplicas gateway replicas sharing a global limit; the in-memory fallback admits
      *        {@code limit / replicas} so the sum stays near the global cap
      * @param policies named token buckets used by the routes' {@code RateLimit} filters
      */
-    public record RateLimit(@NotNull Duration redisTimeout, @NotNull Duration redisBackoff,
+    public record RateLimit(@DefaultValue("true") boolean enabled, @NotNull Duration redisTimeout, @NotNull Duration redisBackoff,
             @Min(1) int localFallbackReplicas, @NotEmpty Map<String, @Valid Policy> policies) {
     }
 

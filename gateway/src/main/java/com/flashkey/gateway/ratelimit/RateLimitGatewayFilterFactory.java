@@ -76,6 +76,9 @@ class RateLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<RateLim
             }
             return new NamedPolicy(name, policy);
         }).toList();
+        if (!properties.rateLimit().enabled()) {
+            return (exchange, chain) -> chain.filter(exchange);
+        }
         // One hash tag per route keeps all of a request's buckets in one Redis Cluster slot (one script call).
         String routeKey = keyPrefix + "gw:rl:{" + routeId + "}:";
         return (exchange, chain) -> {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +15,8 @@ import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFac
 import org.springframework.cloud.gateway.support.HasRouteId;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
+
+import com.flashkey.gateway.requestsize.PayloadTooLargeException;
 
 import reactor.core.publisher.Mono;
 
@@ -64,7 +65,7 @@ class DownstreamGatewayFilterFactory extends AbstractGatewayFilterFactory<Downst
             }))
             .transformDeferred(TimeLimiterOperator.of(guard.timeLimiter()))
             .transformDeferred(CircuitBreakerOperator.of(guard.circuitBreaker()))
-            .onErrorResume(ex -> !exchange.getResponse().isCommitted(), ex -> {
+            .onErrorResume(ex -> !(ex instanceof PayloadTooLargeException) && !exchange.getResponse().isCommitted(), ex -> {
                 meters.counter("flashkey.gateway.fallback", "route", routeId, "downstream", guard.name(), "reason",
                         reason(ex)).increment();
                 log.warn("Downstream {} failed on route {} ({}); answering {}", guard.name(), routeId, reason(ex),
@@ -75,15 +76,11 @@ class DownstreamGatewayFilterFactory extends AbstractGatewayFilterFactory<Downst
             .then();
     }
 
+    /** While the circuit is open, the open period (if longer than the usual hint); otherwise the configured hint. */
     private static Duration retryAfter(Downstreams.Guard guard, Throwable ex) {
-        if (ex instanceof CallNotPermittedException) {
-            CircuitBreaker breaker = guard.circuitBreaker();
-            // Roughly the rest of the open period; never less than a second.
-            return guard.settings().waitInOpenState().compareTo(guard.settings().retryAfter()) > 0
-                    && breaker.getState() == CircuitBreaker.State.OPEN ? guard.settings().waitInOpenState()
-                            : guard.settings().retryAfter();
-        }
-        return guard.settings().retryAfter();
+        Duration hint = guard.settings().retryAfter();
+        Duration open = guard.settings().waitInOpenState();
+        return ex instanceof CallNotPermittedException && open.compareTo(hint) > 0 ? open : hint;
     }
 
     private static String reason(Throwable ex) {

@@ -13,6 +13,7 @@ import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4
 import org.springframework.stereotype.Component;
 
 import com.flashkey.gateway.config.GatewayProperties;
+import com.flashkey.gateway.requestsize.PayloadTooLargeException;
 
 /**
  * One circuit breaker and one time limiter per downstream, created once at start-up in the registries that
@@ -39,6 +40,8 @@ public class Downstreams {
                 .waitDurationInOpenState(settings.waitInOpenState())
                 .permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpen())
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                // The client's fault, not the downstream's: must not open a circuit for everyone.
+                .ignoreExceptions(PayloadTooLargeException.class)
                 .build();
             CircuitBreaker breaker = factory.getCircuitBreakerRegistry().circuitBreaker(name, breakerConfig);
             TimeLimiter limiter = factory.getTimeLimiterRegistry()
