@@ -37,11 +37,12 @@ done
 
 run() { # name port seconds
   wrk -t2 -c"$CONNECTIONS" -d"$3"s --latency "http://127.0.0.1:$2/api/products/SKU-1" >"$OUT/$1.txt"
-  local rps p99 non2xx
+  local rps p50 p99 non2xx
   rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/$1.txt")
+  p50=$(awk '$1=="50%" {print $2}' "$OUT/$1.txt")
   p99=$(awk '$1=="99%" {print $2}' "$OUT/$1.txt")
   non2xx=$(awk '/Non-2xx/ {print $5}' "$OUT/$1.txt"); non2xx=${non2xx:-0}
-  echo "$1 rps=$rps p99=$p99 non2xx=$non2xx"
+  echo "$1 rps=$rps p50=$p50 p99=$p99 non2xx=$non2xx"
 }
 # The gateways need their hot paths JIT-compiled before they are measured; on a loaded machine that takes a while.
 WARMUP=${WARMUP:-45}
@@ -58,8 +59,9 @@ to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /m
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for kind in direct gateway gateway-ratelimited; do
   rps=$(grep "^$kind-[0-9]" "$OUT/results.txt" | sed 's/.*rps=\([^ ]*\).*/\1/' | median)
+  p50=$(grep "^$kind-[0-9]" "$OUT/results.txt" | sed 's/.*p50=\([^ ]*\).*/\1/' | to_ms | median)
   p99=$(grep "^$kind-[0-9]" "$OUT/results.txt" | sed 's/.*p99=\([^ ]*\).*/\1/' | to_ms | median)
-  echo "median $kind rps=$rps p99_ms=$p99"
+  echo "median $kind rps=$rps p50_ms=$p50 p99_ms=$p99"
 done | tee "$OUT/medians.txt"
 echo "fallback answers (must be 0): plain=$(grep -c 'answering' "$OUT/gw-plain.log" || true) limited=$(grep -c 'answering' "$OUT/gw-limited.log" || true)" | tee -a "$OUT/medians.txt"
 echo "rate-limit fallbacks (must be 0): $(grep -c 'Rate-limit store unreachable' "$OUT/gw-limited.log" || true)" | tee -a "$OUT/medians.txt"

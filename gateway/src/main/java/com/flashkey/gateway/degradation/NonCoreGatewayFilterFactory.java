@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 
 import com.flashkey.gateway.resilience.Fallback;
 import com.flashkey.gateway.resilience.Fallbacks;
+import com.flashkey.gateway.resilience.LastGoodResponses;
 
 /**
  * {@code NonCore=<fallback>}: while the degradation switch is on, the route answers its fallback without calling
@@ -22,10 +23,10 @@ class NonCoreGatewayFilterFactory extends AbstractGatewayFilterFactory<NonCoreGa
 
     private final Fallbacks fallbacks;
 
-    private final com.flashkey.gateway.resilience.LastGoodResponses lastGood;
+    private final LastGoodResponses lastGood;
 
     NonCoreGatewayFilterFactory(DegradationSwitch degradation, Fallbacks fallbacks,
-            com.flashkey.gateway.resilience.LastGoodResponses lastGood) {
+            LastGoodResponses lastGood) {
         super(Config.class);
         this.degradation = degradation;
         this.fallbacks = fallbacks;

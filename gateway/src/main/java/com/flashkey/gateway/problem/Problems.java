@@ -63,9 +63,4 @@ public final class Problems {
         DataBuffer buffer = response.bufferFactory().wrap(bytes);
         return response.writeWith(Mono.just(buffer));
     }
-
-    /** The short code of a problem type, for metrics and logs. */
-    public static String code(String type) {
-        return type.startsWith(TYPE_BASE) ? type.substring(TYPE_BASE.length()) : type;
-    }
 }

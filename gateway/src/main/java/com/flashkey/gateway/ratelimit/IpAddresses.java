@@ -1,6 +1,5 @@
 package com.flashkey.gateway.ratelimit;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -83,9 +82,5 @@ final class IpAddresses {
             }
         }
         return address.getHostAddress();
-    }
-
-    static boolean isV4(InetAddress address) {
-        return address instanceof Inet4Address;
     }
 }
