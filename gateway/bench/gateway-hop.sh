@@ -32,17 +32,18 @@ common=(-Xmx384m -jar "$JAR" --flashkey.gateway.services.catalog=http://127.0.0.
 java "${common[@]}" --server.port=$GW_PLAIN_PORT --flashkey.gateway.rate-limit.enabled=false >"$OUT/gw-plain.log" 2>&1 & PIDS+=($!)
 java "${common[@]}" --server.port=$GW_LIMITED_PORT >"$OUT/gw-limited.log" 2>&1 & PIDS+=($!)
 for port in $STUB_PORT $GW_PLAIN_PORT $GW_LIMITED_PORT; do
-  for _ in $(seq 1 180); do curl -sf -o /dev/null "http://127.0.0.1:$port/api/products/SKU-1" && break; sleep 1; done
+  for _ in $(seq 1 180); do curl -sf -m 5 -o /dev/null "http://127.0.0.1:$port/api/products/SKU-1" && break; sleep 1; done
 done
 
 run() { # name port seconds
   wrk -t2 -c"$CONNECTIONS" -d"$3"s --latency "http://127.0.0.1:$2/api/products/SKU-1" >"$OUT/$1.txt"
-  local rps p50 p99 non2xx
+  local rps p50 p99 non2xx timeouts
   rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/$1.txt")
   p50=$(awk '$1=="50%" {print $2}' "$OUT/$1.txt")
   p99=$(awk '$1=="99%" {print $2}' "$OUT/$1.txt")
   non2xx=$(awk '/Non-2xx/ {print $5}' "$OUT/$1.txt"); non2xx=${non2xx:-0}
-  echo "$1 rps=$rps p50=$p50 p99=$p99 non2xx=$non2xx"
+  timeouts=$(awk '/Socket errors/ {print $NF}' "$OUT/$1.txt"); timeouts=${timeouts:-0}
+  echo "$1 rps=$rps p50=$p50 p99=$p99 non2xx=$non2xx timeouts=$timeouts"
 }
 # The gateways need their hot paths JIT-compiled before they are measured; on a loaded machine that takes a while.
 WARMUP=${WARMUP:-45}

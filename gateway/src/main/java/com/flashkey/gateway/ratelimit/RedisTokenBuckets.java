@@ -1,5 +1,8 @@
 package com.flashkey.gateway.ratelimit;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +21,12 @@ import reactor.core.publisher.Mono;
 @Component
 class RedisTokenBuckets {
 
+    /**
+     * Loaded once, as a string: a script built from a Resource re-checks the resource's modification time on every
+     * call (file I/O inside the jar, under a lock, on the event loop), which stalled requests under load.
+     */
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> SCRIPT = RedisScript.of(new ClassPathResource("scripts/token-buckets.lua"),
-            List.class);
+    private static final RedisScript<List> SCRIPT = RedisScript.of(loadScript(), List.class);
 
     private final ReactiveStringRedisTemplate redis;
 
@@ -29,6 +35,15 @@ class RedisTokenBuckets {
     RedisTokenBuckets(ReactiveStringRedisTemplate redis, @Value("${flashkey.redis.key-prefix:fk:}") String keyPrefix) {
         this.redis = redis;
         this.warmUpKey = keyPrefix + "gw:rl:{warm-up}";
+    }
+
+    private static String loadScript() {
+        try {
+            return new ClassPathResource("scripts/token-buckets.lua").getContentAsString(StandardCharsets.UTF_8);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     /** Takes a token from a throw-away bucket: connects and caches the script. */
