@@ -1,0 +1,152 @@
+package com.flashkey.gateway.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Configuration of the gateway ({@code flashkey.gateway.*}).
+ *
+ * @param services where each downstream lives ({@code catalog, inventory, order, payment}); used by the routes
+ * @param simulatorEnabled whether {@code /simulator/**} is routed (local and demo only)
+ * @param trustedProxies proxies (CIDR or single address) whose {@code X-Forwarded-For} is believed
+ * @param maxRequestSize largest request body on public routes
+ * @param maxAdminRequestSize largest request body under {@code /api/admin/**} (card key imports)
+ * @param accessLog which requests get an access log line
+ * @param security admin token validation
+ * @param cors storefront origins allowed to call the API from a browser
+ * @param rateLimit token-bucket policies and how to behave when Redis is unreachable
+ * @param shedding bounds on in-flight requests per route
+ * @param degradation the switch that turns non-core routes off during a sale
+ * @param lastGood the in-memory copy of the last good catalog answers, served when catalog fails
+ * @param downstreams circuit breaker and time limiter per downstream
+ */
+@Validated
+@ConfigurationProperties("flashkey.gateway")
+public record GatewayProperties(
+        @NotEmpty Map<String, URI> services,
+        @DefaultValue("true") boolean simulatorEnabled,
+        @NotNull List<String> trustedProxies,
+        @NotNull DataSize maxRequestSize,
+        @NotNull DataSize maxAdminRequestSize,
+        @DefaultValue("ERRORS") AccessLog accessLog,
+        @Valid @NotNull Security security,
+        @Valid @NotNull Cors cors,
+        @Valid @NotNull RateLimit rateLimit,
+        @Valid @NotNull Shedding shedding,
+        @Valid @NotNull Degradation degradation,
+        @Valid @NotNull LastGood lastGood,
+        @NotEmpty Map<String, @Valid Downstream> downstreams) {
+
+    /** Which requests are logged when they finish. */
+    public enum AccessLog {
+        /** Every request. */
+        ALL,
+        /** Requests answered with 4xx or 5xx. */
+        ERRORS,
+        /** None. */
+        NONE
+    }
+
+    /**
+     * @param issuer required {@code iss} claim
+     * @param jwksUri JWK set of the identity provider (production); empty: HS256 with {@code flashkey.security.jwt-secret}
+     */
+    public record Security(@NotBlank String issuer, URI jwksUri) {
+    }
+
+    /**
+     * @param allowedOrigins storefront origins
+     * @param maxAge how long browsers may cache a preflight answer
+     */
+    public record Cors(@NotNull List<String> allowedOrigins, @NotNull Duration maxAge) {
+    }
+
+    /**
+     * @param enabled false turns every RateLimit filter into a pass-through (for measurements, never in production)
+     * @param redisTimeout longest wait for the Redis bucket script before falling back
+     * @param redisBackoff after a Redis failure, how long to use the fallback without asking Redis
+     * @param localFallbackReplicas gateway replicas sharing a global limit; the in-memory fallback admits
+     *        {@code limit / replicas} so the sum stays near the global cap
+     * @param policies named token buckets used by the routes' {@code RateLimit} filters
+     */
+    public record RateLimit(@DefaultValue("true") boolean enabled, @NotNull Duration redisTimeout, @NotNull Duration redisBackoff,
+            @Min(1) int localFallbackReplicas, @NotEmpty Map<String, @Valid Policy> policies) {
+    }
+
+    /**
+     * A token bucket: refills {@code limit} tokens per {@code period}, holds at most {@code burst} (default: limit).
+     *
+     * @param limit tokens added per period
+     * @param period refill period
+     * @param burst bucket size
+     * @param global one bucket per route for all clients (else one per client)
+     */
+    public record Policy(@Positive long limit, @NotNull Duration period, @Positive Long burst, boolean global) {
+
+        public long capacity() {
+            return burst != null ? burst : limit;
+        }
+
+        /** Tokens per millisecond. */
+        public double ratePerMilli() {
+            return (double) limit / Math.max(1, period.toMillis());
+        }
+    }
+
+    /**
+     * @param defaultMaxInFlight bound for routes without their own entry
+     * @param maxInFlight bound per route id
+     */
+    public record Shedding(@Min(1) int defaultMaxInFlight, @NotNull Map<String, @Positive Integer> maxInFlight) {
+
+        public int maxInFlight(String routeId) {
+            return maxInFlight.getOrDefault(routeId, defaultMaxInFlight);
+        }
+    }
+
+    /**
+     * @param active initial state when no admin has set one (the admin setting is shared through Redis)
+     * @param refreshInterval how often each gateway re-reads the shared setting
+     */
+    public record Degradation(boolean active, @NotNull Duration refreshInterval) {
+    }
+
+    /**
+     * @param maxEntries distinct catalog answers kept
+     * @param maxBodySize larger answers are not kept
+     */
+    public record LastGood(@Positive int maxEntries, @NotNull DataSize maxBodySize) {
+    }
+
+    /**
+     * Circuit breaker and time limiter of one downstream.
+     *
+     * @param timeout time limiter: longest wait for the response headers
+     * @param retryAfter Retry-After sent when answering 503 for this downstream (while open: the time left open)
+     * @param failureRateThreshold percentage of failed calls that opens the circuit
+     * @param slowCallDuration calls slower than this count as slow
+     * @param slidingWindowSize calls in the count-based window
+     * @param minimumNumberOfCalls calls needed before the rate is judged
+     * @param waitInOpenState time open before letting trial calls through
+     * @param permittedCallsInHalfOpen trial calls when half-open
+     */
+    public record Downstream(@NotNull Duration timeout, @NotNull Duration retryAfter,
+            @DefaultValue("50") float failureRateThreshold, @DefaultValue("2s") Duration slowCallDuration,
+            @DefaultValue("20") int slidingWindowSize, @DefaultValue("10") int minimumNumberOfCalls,
+            @DefaultValue("5s") Duration waitInOpenState, @DefaultValue("3") int permittedCallsInHalfOpen) {
+    }
+}

@@ -1,0 +1,131 @@
+package com.flashkey.gateway.config;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.CorsConfigurationSource;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
+
+import com.flashkey.gateway.problem.Problems;
+
+/**
+ * Admin routes ({@code /api/admin/**}, proxied or the gateway's own) need a JWT whose {@code roles} claim holds
+ * {@code admin} and whose issuer is {@code flashkey}; everything else is public (no session, no CSRF: a
+ * stateless API). Adds security headers and CORS for the storefront origins.
+ */
+@Configuration
+@EnableWebFluxSecurity
+class SecurityConfig {
+
+    @Bean
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder,
+            CorsConfigurationSource cors) {
+        JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
+        roles.setAuthoritiesClaimName("roles");
+        roles.setAuthorityPrefix("ROLE_");
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(roles);
+        return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+            .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+            .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+            .logout(ServerHttpSecurity.LogoutSpec::disable)
+            .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+            .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+            .cors(spec -> spec.configurationSource(cors))
+            .headers(headers -> headers
+                .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
+                .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER))
+                .hsts(hsts -> hsts.maxAge(Duration.ofDays(365)).includeSubdomains(true)))
+            .authorizeExchange(exchanges -> exchanges.pathMatchers(HttpMethod.OPTIONS, "/api/**")
+                .permitAll()
+                .pathMatchers("/api/admin/**")
+                .hasRole("admin")
+                .anyExchange()
+                .permitAll())
+            .oauth2ResourceServer(resourceServer -> resourceServer
+                .jwt(jwt -> jwt.jwtDecoder(decoder)
+                    .jwtAuthenticationConverter(new ReactiveJwtAuthenticationConverterAdapter(converter)))
+                .authenticationEntryPoint((exchange, ex) -> {
+                    exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+                    return Problems.write(exchange, HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
+                            "A valid admin token is required.");
+                })
+                .accessDeniedHandler((exchange, ex) -> Problems.write(exchange, HttpStatus.FORBIDDEN, "forbidden",
+                        "Forbidden", "This token does not carry the admin role.")))
+            .exceptionHandling(handling -> handling
+                .authenticationEntryPoint((exchange, ex) -> {
+                    exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+                    return Problems.write(exchange, HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
+                            "A valid admin token is required.");
+                })
+                .accessDeniedHandler((exchange, ex) -> Problems.write(exchange, HttpStatus.FORBIDDEN, "forbidden",
+                        "Forbidden", "Not allowed.")))
+            .build();
+    }
+
+    /** HS256 with the shared secret locally; the identity provider's JWK set when a JWKS URI is configured. */
+    @Bean
+    ReactiveJwtDecoder jwtDecoder(GatewayProperties properties,
+            @Value("${flashkey.security.jwt-secret}") String secret) {
+        NimbusReactiveJwtDecoder decoder;
+        if (properties.security().jwksUri() != null) {
+            decoder = NimbusReactiveJwtDecoder.withJwkSetUri(properties.security().jwksUri().toString()).build();
+        }
+        else {
+            byte[] key = secret.getBytes(StandardCharsets.UTF_8);
+            if (key.length < 32) {
+                throw new IllegalStateException("flashkey.security.jwt-secret must be at least 32 bytes for HS256");
+            }
+            decoder = NimbusReactiveJwtDecoder.withSecretKey(new SecretKeySpec(key, "HmacSHA256"))
+                .macAlgorithm(MacAlgorithm.HS256)
+                .build();
+        }
+        OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(
+                JwtValidators.createDefaultWithIssuer(properties.security().issuer()));
+        decoder.setJwtValidator(validator);
+        return decoder;
+    }
+
+    @Bean
+    CorsConfigurationSource corsConfigurationSource(GatewayProperties properties) {
+        CorsConfiguration cors = new CorsConfiguration();
+        cors.setAllowedOrigins(properties.cors().allowedOrigins());
+        cors.setAllowedMethods(List.of("GET", "HEAD", "POST", "PUT", "OPTIONS"));
+        cors.setAllowedHeaders(List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.AUTHORIZATION, "Idempotency-Key",
+                "X-Request-Id", "traceparent", "tracestate", HttpHeaders.IF_NONE_MATCH));
+        cors.setExposedHeaders(List.of(HttpHeaders.RETRY_AFTER, "RateLimit-Limit", "RateLimit-Remaining",
+                "RateLimit-Reset", "X-Request-Id", HttpHeaders.ETAG, HttpHeaders.LOCATION, "X-FlashKey-Degraded"));
+        cors.setAllowCredentials(false);
+        cors.setMaxAge(properties.cors().maxAge());
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/api/**", cors);
+        source.registerCorsConfiguration("/webhooks/**", new CorsConfiguration());
+        return source;
+    }
+}

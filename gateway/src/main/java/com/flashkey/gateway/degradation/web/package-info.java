@@ -1,0 +1,2 @@
+/** Admin endpoint of the degradation switch. */
+package com.flashkey.gateway.degradation.web;

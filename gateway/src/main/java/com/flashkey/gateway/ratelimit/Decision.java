@@ -1,0 +1,24 @@
+package com.flashkey.gateway.ratelimit;
+
+import java.time.Duration;
+
+/**
+ * The answer for one request, describing the bucket that decided it (RateLimit-* headers).
+ *
+ * @param allowed whether a token was taken from every bucket
+ * @param limit size of the reported bucket
+ * @param remaining whole tokens left in it
+ * @param retryAfter when a token will be there again (denials)
+ * @param reset when the reported bucket will be full again
+ * @param source who decided: Redis, the in-memory fallback, or nobody (fail open)
+ */
+record Decision(boolean allowed, long limit, long remaining, Duration retryAfter, Duration reset, Source source) {
+
+    enum Source {
+        REDIS, LOCAL, FAIL_OPEN
+    }
+
+    static Decision failOpen() {
+        return new Decision(true, 0, 0, Duration.ZERO, Duration.ZERO, Source.FAIL_OPEN);
+    }
+}

@@ -1,0 +1,80 @@
+package com.flashkey.gateway.ratelimit;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.stereotype.Component;
+
+import com.flashkey.gateway.config.GatewayProperties;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Asks Redis first. When Redis does not answer in time (or failed within the back-off), reads pass (fail open:
+ * browsing must not break because a limiter is down) and writes are counted by an in-memory limiter of the same
+ * shape (an order flood must not reach the back end unthrottled).
+ */
+@Component
+class RateLimiter implements ApplicationListener<ApplicationReadyEvent> {
+
+    private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
+
+    private final RedisTokenBuckets redis;
+
+    private final LocalTokenBuckets local;
+
+    private final Duration redisTimeout;
+
+    private final long backoffMillis;
+
+    private final AtomicLong redisDownUntil = new AtomicLong();
+
+    private final AtomicLong lastWarning = new AtomicLong();
+
+    RateLimiter(RedisTokenBuckets redis, GatewayProperties properties) {
+        this.redis = redis;
+        this.local = new LocalTokenBuckets(properties.rateLimit().localFallbackReplicas(), System::currentTimeMillis);
+        this.redisTimeout = properties.rateLimit().redisTimeout();
+        this.backoffMillis = properties.rateLimit().redisBackoff().toMillis();
+    }
+
+    /**
+     * Opens the Redis connection (and loads the script) once the application is ready, so the first requests do not
+     * pay for the connection set-up and fall back needlessly. A background call at start-up, not in a request.
+     */
+    @Override
+    public void onApplicationEvent(ApplicationReadyEvent event) {
+        redis.warmUp().timeout(Duration.ofSeconds(5)).onErrorResume(ex -> {
+            warn(ex);
+            return Mono.empty();
+        }).subscribe();
+    }
+
+    Mono<Decision> take(List<Bucket> buckets, boolean read) {
+        if (System.currentTimeMillis() < redisDownUntil.get()) {
+            return Mono.fromSupplier(() -> fallback(buckets, read));
+        }
+        return redis.take(buckets).timeout(redisTimeout).onErrorResume(ex -> {
+            redisDownUntil.set(System.currentTimeMillis() + backoffMillis);
+            warn(ex);
+            return Mono.fromSupplier(() -> fallback(buckets, read));
+        });
+    }
+
+    private Decision fallback(List<Bucket> buckets, boolean read) {
+        return read ? Decision.failOpen() : local.take(buckets);
+    }
+
+    private void warn(Throwable ex) {
+        long now = System.currentTimeMillis();
+        long last = lastWarning.get();
+        if (now - last > 10_000 && lastWarning.compareAndSet(last, now)) {
+            log.warn("Rate-limit store unreachable ({}); reads pass, writes use the in-memory limiter", ex.toString());
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package com.flashkey.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/** The stock route admits 3 requests at a time in the "it" profile. */
+class SheddingAndDegradationTests extends GatewayTestBase {
+
+    @AfterEach
+    void switchBackOn() {
+        redis.deleteAll();
+    }
+
+    @Test
+    void whenTheStockRouteIsFullThenExtraRequestsGet503AtOnceWhileAdmittedOnesComplete() {
+        Sinks.Empty<Void> release = Sinks.empty();
+        Stubs.INVENTORY.behave(hit -> release.asMono()
+            .then(Mono.just(new StubServer.Answer(200, "{\"sku\":\"SKU-1\",\"available\":7,\"status\":\"ON_SALE\"}"))));
+        WebClient client = WebClient.create("http://127.0.0.1:" + port);
+        List<CompletableFuture<ResponseEntity<String>>> admitted = IntStream.range(0, 3)
+            .mapToObj(i -> client.get().uri("/api/products/SKU-1/stock").retrieve().toEntity(String.class).toFuture())
+            .toList();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Stubs.INVENTORY.hitCount() == 3);
+
+        for (int i = 0; i < 5; i++) {
+            web.get().uri("/api/products/SKU-1/stock").exchange()
+                .expectStatus().isEqualTo(503)
+                .expectHeader().valueEquals("Retry-After", "1")
+                .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/unavailable");
+        }
+        assertThat(admitted).as("shed answers came back while the admitted requests were still in flight")
+            .noneMatch(CompletableFuture::isDone);
+        assertThat(Stubs.INVENTORY.hitCount()).isEqualTo(3);
+
+        release.tryEmitEmpty();
+        for (CompletableFuture<ResponseEntity<String>> future : admitted) {
+            ResponseEntity<String> response = future.join();
+            assertThat(response.getStatusCode().value()).isEqualTo(200);
+            assertThat(response.getBody()).contains("\"available\":7");
+        }
+        web.get().uri("/api/products/SKU-1/stock").exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void whenDegradationIsSwitchedOnThenNonCoreRoutesStopCallingDownstreams() {
+        Stubs.CATALOG.answerWith(200, "{\"items\":[\"cached\"]}");
+        web.get().uri("/api/products").exchange().expectStatus().isOk();
+        Stubs.resetAll();
+
+        web.put().uri("/api/admin/gateway/degradation").headers(h -> h.setBearerAuth(Tokens.admin()))
+            .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"active\":true}").exchange()
+            .expectStatus().isOk()
+            .expectBody().jsonPath("$.active").isEqualTo(true).jsonPath("$.source").isEqualTo("ADMIN");
+
+        web.get().uri("/api/products/SKU-1/stock").exchange()
+            .expectStatus().isOk()
+            .expectBody().jsonPath("$.status").isEqualTo("UNKNOWN");
+        web.get().uri("/api/products").exchange()
+            .expectStatus().isOk()
+            .expectHeader().valueEquals("X-FlashKey-Degraded", "cached")
+            .expectBody(String.class).isEqualTo("{\"items\":[\"cached\"]}");
+        web.get().uri("/api/products/SKU-1").exchange().expectStatus().isOk();
+        web.post().uri("/api/orders").header("X-Forwarded-For", "203.0.113.100")
+            .contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange().expectStatus().isAccepted();
+        assertThat(Stubs.INVENTORY.hitCount()).as("stock display is off").isZero();
+        assertThat(Stubs.CATALOG.hits()).as("only the core product page reached catalog").hasSize(1);
+        assertThat(Stubs.ORDER.hitCount()).as("orders still flow").isEqualTo(1);
+
+        web.put().uri("/api/admin/gateway/degradation").headers(h -> h.setBearerAuth(Tokens.admin()))
+            .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"active\":false}").exchange()
+            .expectStatus().isOk()
+            .expectBody().jsonPath("$.active").isEqualTo(false);
+        web.get().uri("/api/products/SKU-1/stock").exchange().expectStatus().isOk()
+            .expectBody().jsonPath("$.service").isEqualTo("inventory");
+    }
+
+    @Test
+    void whenTheSwitchIsSetInRedisByAnotherReplicaThenThisReplicaFollows() {
+        redis.withCommands(commands -> commands.set(redis.prefix() + "gw:degradation", "on"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "UNKNOWN".equals(stockStatus()));
+        redis.withCommands(commands -> commands.set(redis.prefix() + "gw:degradation", "off"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !"UNKNOWN".equals(stockStatus()));
+    }
+
+    private String stockStatus() {
+        String body = web.get().uri("/api/products/SKU-1/stock").exchange().expectBody(String.class).returnResult()
+            .getResponseBody();
+        return body != null && body.contains("\"UNKNOWN\"") ? "UNKNOWN" : "LIVE";
+    }
+
+    @Test
+    void whenTheDegradationEndpointIsCalledWithoutAdminRightsThenItRefuses() {
+        web.put().uri("/api/admin/gateway/degradation").contentType(MediaType.APPLICATION_JSON)
+            .bodyValue("{\"active\":true}").exchange().expectStatus().isUnauthorized();
+        web.put().uri("/api/admin/gateway/degradation").headers(h -> h.setBearerAuth(Tokens.buyer()))
+            .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"active\":true}").exchange()
+            .expectStatus().isForbidden();
+        web.put().uri("/api/admin/gateway/degradation").headers(h -> h.setBearerAuth(Tokens.admin()))
+            .contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange()
+            .expectStatus().isBadRequest()
+            .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/validation");
+        web.get().uri("/api/admin/gateway/degradation").headers(h -> h.setBearerAuth(Tokens.admin())).exchange()
+            .expectStatus().isOk()
+            .expectBody().jsonPath("$.active").isEqualTo(false);
+    }
+}
