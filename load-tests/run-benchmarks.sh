@@ -10,8 +10,8 @@
 # figure is measured, not guessed. Latencies and throughput come from each run's Gatling report.
 #
 # Settings (environment variables, all optional):
-#   BENCH_SECONDS (20)        hold time of every run        BENCH_BROWSE_RATE (100) arrivals/s (3 requests each)
-#   BENCH_STORM_RATE (200)    webhooks/s                    BENCH_SALE_RATE (100) shoppers/s, BENCH_SALE_STOCK (500)
+#   BENCH_SECONDS (15)        hold time of every run        BENCH_BROWSE_RATE (50) arrivals/s (3 requests each)
+#   BENCH_STORM_RATE (100)    webhooks/s                    BENCH_SALE_RATE (50) shoppers/s, BENCH_SALE_STOCK (500)
 #   BENCH_RUNS (all four: browse-gateway browse-direct callback-storm flash-sale)
 #   BENCH_OUT (load-tests/RESULTS.md)                       FLASHKEY_SIMPAY_SECRET, FLASHKEY_JWT_SECRET as for the suite
 set -euo pipefail
@@ -19,10 +19,10 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 FK=$ROOT/.flashkey
 OUT=${BENCH_OUT:-load-tests/RESULTS.md}
-SECONDS_HOLD=${BENCH_SECONDS:-20}
-BROWSE_RATE=${BENCH_BROWSE_RATE:-100}
-STORM_RATE=${BENCH_STORM_RATE:-200}
-SALE_RATE=${BENCH_SALE_RATE:-100}
+SECONDS_HOLD=${BENCH_SECONDS:-15}
+BROWSE_RATE=${BENCH_BROWSE_RATE:-50}
+STORM_RATE=${BENCH_STORM_RATE:-100}
+SALE_RATE=${BENCH_SALE_RATE:-50}
 SALE_STOCK=${BENCH_SALE_STOCK:-500}
 RUNS=${BENCH_RUNS:-browse-gateway browse-direct callback-storm flash-sale}
 WORK=$ROOT/load-tests/target/bench

@@ -54,13 +54,13 @@ public class FlashSaleSimulation extends Simulation {
             .exec(http("stock").get("/api/products/" + sku + "/stock").check(status().in(200, 429)))
             .exec(http("buy").post("/api/orders").header("Idempotency-Key", "#{idempotencyKey}")
                     .body(StringBody("{\"sku\":\"" + sku + "\",\"quantity\":#{quantity},\"email\":\"#{email}\"}"))
-                    .check(status().in(202, 409, 429).saveAs("buyStatus"),
+                    .check(status().saveAs("httpStatus"), status().in(202, 409, 429).saveAs("buyStatus"),
                             jmesPath("type").optional().saveAs("problemType"),
                             jmesPath("orderNo").optional().saveAs("orderNo"),
                             jmesPath("amount").optional().saveAs("amount"),
                             jmesPath("currency").optional().saveAs("currency")))
             .exec(session -> {
-                outcomes.buy(session.contains("buyStatus") ? session.getInt("buyStatus") : 0,
+                outcomes.buy(session.contains("httpStatus") ? session.getInt("httpStatus") : 0,
                         session.getString("problemType"), session.getString("orderNo"), session.getString("email"),
                         session.getInt("quantity"));
                 return session;
