@@ -13,7 +13,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -21,30 +20,17 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import com.flashkey.contracts.Topics;
-import com.flashkey.testsupport.TestDatabase;
-import com.flashkey.testsupport.TestInfrastructure;
-import com.flashkey.testsupport.TestRedisNamespace;
-import com.flashkey.testsupport.TestTopics;
 
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 /** The HTTP contract: admin auth, import, inventory counts, internal reservations, public stock, problems. */
-@org.springframework.test.annotation.DirtiesContext
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@InventoryIntegrationTest
 @AutoConfigureWebTestClient
 class InventoryApiTests {
 
     @RegisterExtension
-    static TestDatabase db = TestInfrastructure.mariaDb().newDatabase("inventory");
-
-    @RegisterExtension
-    static TestRedisNamespace redis = TestInfrastructure.redis().newNamespace("inventory");
-
-    @RegisterExtension
-    static TestTopics topics = TestInfrastructure.kafka().newTopics("inventory", 1,
-            List.of(Topics.ORDER_PLACED, Topics.ORDER_PAID, Topics.ORDER_EXPIRED, Topics.ORDER_CANCELLED));
+    static InventoryInfrastructure infra = new InventoryInfrastructure();
 
     static final Instant NOW = Instant.now();
 
@@ -64,10 +50,7 @@ class InventoryApiTests {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        db.registerR2dbcAndFlyway(registry);
-        redis.registerRedis(registry);
-        registry.add("flashkey.redis.key-prefix", redis::prefix);
-        topics.registerKafka(registry);
+        infra.register(registry);
         registry.add("flashkey.inventory.catalog-url", () -> "http://127.0.0.1:" + catalog.port());
     }
 
@@ -171,11 +154,11 @@ class InventoryApiTests {
     @Test
     void whenTheSkuIsBeingRebuiltOrAnAttemptIsStaleThenProblemsSay503And409() {
         importCodes("API-6", "U-1\nU-2\n", MediaType.TEXT_PLAIN).expectStatus().isOk();
-        redis.withCommands(r -> r.set(redis.prefix() + "inv:{API-6}:rebuilding", "1"));
+        infra.redis().withCommands(r -> r.set(infra.redis().prefix() + "inv:{API-6}:rebuilding", "1"));
         reserve("o61", "API-6", 1, "u@example.com").expectStatus().isEqualTo(503)
                 .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "1")
                 .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/unavailable");
-        redis.withCommands(r -> r.del(redis.prefix() + "inv:{API-6}:rebuilding"));
+        infra.redis().withCommands(r -> r.del(infra.redis().prefix() + "inv:{API-6}:rebuilding"));
 
         web.post().uri("/internal/reservations").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("orderNo", "o62", "attempt", 2, "sku", "API-6", "quantity", 1, "buyer",
@@ -220,10 +203,10 @@ class InventoryApiTests {
     void whenRebuildIsRequestedThenCountersAreRecomputedFromTheDatabase() {
         importCodes("API-5", "B-1\nB-2\nB-3\n", MediaType.TEXT_PLAIN).expectStatus().isOk();
         reserve("o51", "API-5", 1, "d@example.com").expectStatus().isOk();
-        redis.withCommands(r -> r.set(redis.prefix() + "inv:{API-5}:stock", "999"));
+        infra.redis().withCommands(r -> r.set(infra.redis().prefix() + "inv:{API-5}:stock", "999"));
         web.post().uri("/api/admin/inventory/rebuild?sku=API-5").headers(h -> h.setBearerAuth(AdminTokens.admin()))
                 .exchange().expectStatus().isAccepted().expectBody()
                 .jsonPath("$.rebuilt[0].sku").isEqualTo("API-5").jsonPath("$.rebuilt[0].available").isEqualTo(2);
-        assertThat((String) redis.withCommands(r -> r.get(redis.prefix() + "inv:{API-5}:stock"))).isEqualTo("2");
+        assertThat((String) infra.redis().withCommands(r -> r.get(infra.redis().prefix() + "inv:{API-5}:stock"))).isEqualTo("2");
     }
 }

@@ -24,7 +24,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -44,34 +43,19 @@ import com.flashkey.inventory.stock.ReservationRepository;
 import com.flashkey.inventory.stock.ReservationService;
 import com.flashkey.inventory.stock.ReserveCommand;
 import com.flashkey.inventory.stock.StockCounters;
-import com.flashkey.testsupport.TestDatabase;
-import com.flashkey.testsupport.TestInfrastructure;
-import com.flashkey.testsupport.TestRedisNamespace;
-import com.flashkey.testsupport.TestTopics;
 
 import reactor.core.publisher.Flux;
 
 /** The Kafka edges end to end: order.placed / order.paid / order.expired in, keys.allocated and DLT out. */
-@org.springframework.test.annotation.DirtiesContext
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@InventoryIntegrationTest
 class KafkaFlowTests {
 
     @RegisterExtension
-    static TestDatabase db = TestInfrastructure.mariaDb().newDatabase("inventory");
-
-    @RegisterExtension
-    static TestRedisNamespace redis = TestInfrastructure.redis().newNamespace("inventory");
-
-    @RegisterExtension
-    static TestTopics topics = TestInfrastructure.kafka().newTopics("inventory", 1,
-            List.of(Topics.ORDER_PLACED, Topics.ORDER_PAID, Topics.ORDER_EXPIRED, Topics.ORDER_CANCELLED));
+    static InventoryInfrastructure infra = new InventoryInfrastructure();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        db.registerR2dbcAndFlyway(registry);
-        redis.registerRedis(registry);
-        registry.add("flashkey.redis.key-prefix", redis::prefix);
-        topics.registerKafka(registry);
+        infra.register(registry);
         registry.add("flashkey.inventory.topic-partitions", () -> "1");
     }
 
@@ -94,10 +78,10 @@ class KafkaFlowTests {
 
     private void send(String topic, String key, byte[] value) throws Exception {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, topics.bootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.topics().bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            producer.send(new ProducerRecord<>(topics.name(topic), key, value)).get();
+            producer.send(new ProducerRecord<>(infra.topics().name(topic), key, value)).get();
         }
     }
 
@@ -110,12 +94,12 @@ class KafkaFlowTests {
     private List<ConsumerRecord<String, byte[]>> readUntil(String topic, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
         List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, topics.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.topics().bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            consumer.subscribe(List.of(topics.name(topic)));
+            consumer.subscribe(List.of(infra.topics().name(topic)));
             long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!done.test(read) && System.nanoTime() < until) {
                 consumer.poll(Duration.ofMillis(300)).forEach(read::add);

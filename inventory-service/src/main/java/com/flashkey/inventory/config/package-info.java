@@ -1,2 +1,2 @@
-/** Typed configuration of inventory-service and the beans that wire its infrastructure. */
+/** Typed configuration of inventory-service, the beans wiring its infrastructure, the base of its periodic tasks. */
 package com.flashkey.inventory.config;

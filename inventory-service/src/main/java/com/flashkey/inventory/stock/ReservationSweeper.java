@@ -6,17 +6,16 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
 import com.flashkey.inventory.cardkey.CardKeyRepository;
 import com.flashkey.inventory.config.InventoryProperties;
+import com.flashkey.inventory.config.PeriodicTask;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -27,7 +26,7 @@ import reactor.core.publisher.Mono;
  * those the database already settled are brought in line in Redis.
  */
 @Component
-public class ReservationSweeper implements SmartLifecycle {
+public class ReservationSweeper extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(ReservationSweeper.class);
     private static final RedisScript<Long> POSTPONE = RedisScript.of(
@@ -43,11 +42,11 @@ public class ReservationSweeper implements SmartLifecycle {
     private final InventoryProperties properties;
     private final Clock clock;
     private final Counter swept;
-    private volatile Disposable ticker;
 
     public ReservationSweeper(ReactiveStringRedisTemplate redis, StockKeys keys, StockScripts scripts,
             ReservationService reservations, ReservationRepository repository, CardKeyRepository cardKeys,
             InventoryProperties properties, Clock clock, MeterRegistry meters) {
+        super(properties.sweepInterval(), "reservation sweep failed");
         this.redis = redis;
         this.keys = keys;
         this.scripts = scripts;
@@ -97,26 +96,7 @@ public class ReservationSweeper implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        ticker = Flux.interval(properties.sweepInterval()).onBackpressureDrop()
-                .concatMap(tick -> sweep().onErrorResume(ex -> {
-                    log.warn("reservation sweep failed: {}", ex.toString());
-                    return Mono.empty();
-                }), 1)
-                .subscribe();
-    }
-
-    @Override
-    public void stop() {
-        Disposable t = ticker;
-        if (t != null) {
-            t.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        Disposable t = ticker;
-        return t != null && !t.isDisposed();
+    protected Mono<?> runOnce() {
+        return sweep();
     }
 }

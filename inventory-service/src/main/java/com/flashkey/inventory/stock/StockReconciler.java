@@ -6,15 +6,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import com.flashkey.inventory.cardkey.CardKeyRepository;
 import com.flashkey.inventory.config.InventoryProperties;
+import com.flashkey.inventory.config.PeriodicTask;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -25,7 +24,7 @@ import reactor.core.publisher.Mono;
  * two reads show as brief noise.
  */
 @Component
-public class StockReconciler implements SmartLifecycle {
+public class StockReconciler extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(StockReconciler.class);
 
@@ -33,18 +32,16 @@ public class StockReconciler implements SmartLifecycle {
     private final CardKeyRepository cardKeys;
     private final ReservationRepository reservations;
     private final ReservationJournal journal;
-    private final InventoryProperties properties;
     private final MeterRegistry meters;
     private final Map<String, AtomicLong> drift = new ConcurrentHashMap<>();
-    private volatile Disposable ticker;
 
     public StockReconciler(StockCounters counters, CardKeyRepository cardKeys, ReservationRepository reservations,
             ReservationJournal journal, InventoryProperties properties, MeterRegistry meters) {
+        super(properties.reconcileInterval(), "stock reconciliation failed");
         this.counters = counters;
         this.cardKeys = cardKeys;
         this.reservations = reservations;
         this.journal = journal;
-        this.properties = properties;
         this.meters = meters;
     }
 
@@ -83,26 +80,7 @@ public class StockReconciler implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        ticker = Flux.interval(properties.reconcileInterval()).onBackpressureDrop()
-                .concatMap(tick -> reconcile().then().onErrorResume(ex -> {
-                    log.warn("stock reconciliation failed: {}", ex.toString());
-                    return Mono.empty();
-                }), 1)
-                .subscribe();
-    }
-
-    @Override
-    public void stop() {
-        Disposable t = ticker;
-        if (t != null) {
-            t.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        Disposable t = ticker;
-        return t != null && !t.isDisposed();
+    protected Mono<?> runOnce() {
+        return reconcile().then();
     }
 }

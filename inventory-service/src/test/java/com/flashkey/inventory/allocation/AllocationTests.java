@@ -20,7 +20,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -30,44 +29,27 @@ import com.flashkey.contracts.EventCodec;
 import com.flashkey.contracts.KeysAllocated;
 import com.flashkey.contracts.OrderPaid;
 import com.flashkey.contracts.SealedCode;
-import com.flashkey.contracts.Topics;
+import com.flashkey.inventory.InventoryInfrastructure;
+import com.flashkey.inventory.InventoryIntegrationTest;
 import com.flashkey.inventory.cardkey.CardKeyImporter;
 import com.flashkey.inventory.stock.ReservationOutcome;
 import com.flashkey.inventory.stock.ReservationService;
 import com.flashkey.inventory.stock.ReserveCommand;
-import com.flashkey.testsupport.TestDatabase;
-import com.flashkey.testsupport.TestInfrastructure;
-import com.flashkey.testsupport.TestRedisNamespace;
-import com.flashkey.testsupport.TestTopics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Flux;
 
 /** Allocation on order.paid against real MariaDB: exactly once per order, each key to one order. */
-@org.springframework.test.annotation.DirtiesContext
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@InventoryIntegrationTest
 class AllocationTests {
 
     @RegisterExtension
-    static TestDatabase db = TestInfrastructure.mariaDb().newDatabase("inventory");
-
-    @RegisterExtension
-    static TestRedisNamespace redis = TestInfrastructure.redis().newNamespace("inventory");
-
-    @RegisterExtension
-    static TestTopics topics = TestInfrastructure.kafka().newTopics("inventory", 1,
-            List.of(Topics.ORDER_PLACED, Topics.ORDER_PAID, Topics.ORDER_EXPIRED, Topics.ORDER_CANCELLED));
+    static InventoryInfrastructure infra = new InventoryInfrastructure();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        db.registerR2dbcAndFlyway(registry);
-        redis.registerRedis(registry);
-        registry.add("flashkey.redis.key-prefix", redis::prefix);
-        topics.registerKafka(registry);
-        // The machine is shared with other builds: generous waits, same invariants.
-        registry.add("spring.r2dbc.pool.max-acquire-time", () -> "30s");
-        registry.add("flashkey.inventory.redis-timeout", () -> "30s");
-        registry.add("spring.data.redis.timeout", () -> "30s");
+        infra.register(registry);
+        InventoryInfrastructure.generousTimeouts(registry);
     }
 
     static final String DELIVERY_KEY = "Zmxhc2hrZXktbG9jYWwtZGVsaXZlcnkta2V5LTAwMDE=";
@@ -93,7 +75,7 @@ class AllocationTests {
     }
 
     private static List<Object[]> query(String sql) throws Exception {
-        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = infra.db().connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             List<Object[]> rows = new ArrayList<>();
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
@@ -157,7 +139,7 @@ class AllocationTests {
         assertThat(codes).hasSize((int) expectedSold);
         assertThat(((Number) query("SELECT COUNT(*) FROM reservations WHERE sku = 'ALLOC-1' AND status = 'CONFIRMED'")
                 .get(0)[0]).intValue()).isEqualTo(200);
-        String state = redis.withCommands(r -> r.hget(redis.prefix() + "inv:{ALLOC-1}:res:pay7", "state"));
+        String state = infra.redis().withCommands(r -> r.hget(infra.redis().prefix() + "inv:{ALLOC-1}:res:pay7", "state"));
         assertThat(state).isEqualTo("CONFIRMED");
     }
 

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
@@ -24,36 +23,22 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import com.flashkey.contracts.Topics;
 import com.flashkey.inventory.AdminTokens;
-import com.flashkey.testsupport.TestDatabase;
-import com.flashkey.testsupport.TestInfrastructure;
-import com.flashkey.testsupport.TestRedisNamespace;
-import com.flashkey.testsupport.TestTopics;
+import com.flashkey.inventory.InventoryInfrastructure;
+import com.flashkey.inventory.InventoryIntegrationTest;
 
 /** A 100,000-code import over HTTP: exact counts and line numbers, ciphertext at rest, nothing secret in the logs. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@InventoryIntegrationTest
 @AutoConfigureWebTestClient
 @ExtendWith(OutputCaptureExtension.class)
-@org.springframework.test.annotation.DirtiesContext
 class LargeImportTests {
 
     @RegisterExtension
-    static TestDatabase db = TestInfrastructure.mariaDb().newDatabase("inventory");
-
-    @RegisterExtension
-    static TestRedisNamespace redis = TestInfrastructure.redis().newNamespace("inventory");
-
-    @RegisterExtension
-    static TestTopics topics = TestInfrastructure.kafka().newTopics("inventory", 1,
-            List.of(Topics.ORDER_PLACED, Topics.ORDER_PAID, Topics.ORDER_EXPIRED, Topics.ORDER_CANCELLED));
+    static InventoryInfrastructure infra = new InventoryInfrastructure();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        db.registerR2dbcAndFlyway(registry);
-        redis.registerRedis(registry);
-        registry.add("flashkey.redis.key-prefix", redis::prefix);
-        topics.registerKafka(registry);
+        infra.register(registry);
         registry.add("spring.r2dbc.pool.max-acquire-time", () -> "30s");
         registry.add("flashkey.inventory.redis-timeout", () -> "30s");
     }
@@ -72,7 +57,7 @@ class LargeImportTests {
     }
 
     private static long count(String sql, Object... args) throws Exception {
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = infra.db().connect(); PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 s.setObject(i + 1, args[i]);
             }
@@ -135,7 +120,7 @@ class LargeImportTests {
         // No plaintext at rest: no row holds the marker, and a row decrypts back only with the key.
         assertThat(count("SELECT COUNT(*) FROM card_keys WHERE LOCATE(?, code_cipher) > 0",
                 MARK.getBytes(StandardCharsets.UTF_8))).isZero();
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
+        try (Connection c = infra.db().connect(); PreparedStatement s = c.prepareStatement(
                 "SELECT key_id, code_cipher FROM card_keys WHERE sku = 'BIG-1' ORDER BY id LIMIT 1");
                 ResultSet rs = s.executeQuery()) {
             rs.next();

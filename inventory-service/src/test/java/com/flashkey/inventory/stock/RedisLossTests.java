@@ -11,46 +11,28 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import com.flashkey.contracts.Topics;
+import com.flashkey.inventory.InventoryInfrastructure;
+import com.flashkey.inventory.InventoryIntegrationTest;
 import com.flashkey.inventory.cardkey.CardKeyImporter;
-import com.flashkey.testsupport.TestDatabase;
-import com.flashkey.testsupport.TestInfrastructure;
-import com.flashkey.testsupport.TestRedisNamespace;
-import com.flashkey.testsupport.TestTopics;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /** Redis is a fast copy: after it loses a SKU's keys mid-sale, counters come back from the database, no oversell. */
-@org.springframework.test.annotation.DirtiesContext
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@InventoryIntegrationTest
 class RedisLossTests {
 
     @RegisterExtension
-    static TestDatabase db = TestInfrastructure.mariaDb().newDatabase("inventory");
-
-    @RegisterExtension
-    static TestRedisNamespace redis = TestInfrastructure.redis().newNamespace("inventory");
-
-    @RegisterExtension
-    static TestTopics topics = TestInfrastructure.kafka().newTopics("inventory", 1,
-            List.of(Topics.ORDER_PLACED, Topics.ORDER_PAID, Topics.ORDER_EXPIRED, Topics.ORDER_CANCELLED));
+    static InventoryInfrastructure infra = new InventoryInfrastructure();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        db.registerR2dbcAndFlyway(registry);
-        redis.registerRedis(registry);
-        registry.add("flashkey.redis.key-prefix", redis::prefix);
-        topics.registerKafka(registry);
-        // The machine is shared with other builds: generous waits, same invariants.
-        registry.add("flashkey.inventory.redis-timeout", () -> "30s");
-        registry.add("spring.data.redis.timeout", () -> "30s");
-        registry.add("spring.r2dbc.pool.max-acquire-time", () -> "30s");
+        infra.register(registry);
+        InventoryInfrastructure.generousTimeouts(registry);
     }
 
     static final int LIMIT = 4;
@@ -100,7 +82,7 @@ class RedisLossTests {
         assertThat(counters.available("LOSS-1").block()).isEqualTo(150);
 
         // Redis loses everything of this service mid-sale.
-        assertThat(redis.deleteAll()).isPositive();
+        assertThat(infra.redis().deleteAll()).isPositive();
 
         List<ReserveAnswer> after = Flux.range(0, 1000).flatMap(i -> {
             int qty = 1 + i % 2;

@@ -14,48 +14,30 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import com.flashkey.contracts.Topics;
+import com.flashkey.inventory.InventoryInfrastructure;
+import com.flashkey.inventory.InventoryIntegrationTest;
 import com.flashkey.inventory.cardkey.CardKeyImporter;
-import com.flashkey.testsupport.TestDatabase;
-import com.flashkey.testsupport.TestInfrastructure;
-import com.flashkey.testsupport.TestRedisNamespace;
-import com.flashkey.testsupport.TestTopics;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** The Lua reservation path under concurrency, against real Redis and MariaDB: invariants checked at the end. */
-@org.springframework.test.annotation.DirtiesContext
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@InventoryIntegrationTest
 class ReservationConcurrencyTests {
 
     @RegisterExtension
-    static TestDatabase db = TestInfrastructure.mariaDb().newDatabase("inventory");
-
-    @RegisterExtension
-    static TestRedisNamespace redis = TestInfrastructure.redis().newNamespace("inventory");
-
-    @RegisterExtension
-    static TestTopics topics = TestInfrastructure.kafka().newTopics("inventory", 1,
-            List.of(Topics.ORDER_PLACED, Topics.ORDER_PAID, Topics.ORDER_EXPIRED, Topics.ORDER_CANCELLED));
+    static InventoryInfrastructure infra = new InventoryInfrastructure();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        db.registerR2dbcAndFlyway(registry);
-        redis.registerRedis(registry);
-        registry.add("flashkey.redis.key-prefix", redis::prefix);
-        topics.registerKafka(registry);
+        infra.register(registry);
         // The test drives the sweeper itself.
         registry.add("flashkey.inventory.sweep-interval", () -> "1h");
         registry.add("flashkey.inventory.sweep-grace", () -> "1s");
-        // The machine is shared with other builds (load far above its 2 cores): generous waits, same invariants.
-        registry.add("flashkey.inventory.redis-timeout", () -> "30s");
-        registry.add("spring.r2dbc.pool.max-acquire-time", () -> "30s");
-        registry.add("spring.data.redis.timeout", () -> "30s");
+        InventoryInfrastructure.generousTimeouts(registry);
     }
 
     static final int LIMIT = 3;
@@ -106,7 +88,7 @@ class ReservationConcurrencyTests {
     }
 
     private Map<String, Long> redisBuyers(String sku) {
-        Map<String, String> raw = redis.withCommands(r -> r.hgetall(redis.prefix() + "inv:{" + sku + "}:buyers"));
+        Map<String, String> raw = infra.redis().withCommands(r -> r.hgetall(infra.redis().prefix() + "inv:{" + sku + "}:buyers"));
         Map<String, Long> out = new HashMap<>();
         raw.forEach((k, v) -> out.put(k, Long.parseLong(v)));
         return out;
@@ -255,10 +237,10 @@ class ReservationConcurrencyTests {
     @Test
     void whenTheSkuIsBeingRebuiltThenReservationsAreRefusedAsUnavailable() {
         importKeys("FLAG-1", 3);
-        redis.withCommands(r -> r.set(redis.prefix() + "inv:{FLAG-1}:rebuilding", "1"));
+        infra.redis().withCommands(r -> r.set(infra.redis().prefix() + "inv:{FLAG-1}:rebuilding", "1"));
         assertThatThrownBy(() -> reservations.reserve(command("flag1", 1, "FLAG-1", 1, "d@example.com",
                 NOW.plus(Duration.ofMinutes(15)))).block()).isInstanceOf(StockUnavailableException.class);
-        redis.withCommands(r -> r.del(redis.prefix() + "inv:{FLAG-1}:rebuilding"));
+        infra.redis().withCommands(r -> r.del(infra.redis().prefix() + "inv:{FLAG-1}:rebuilding"));
         assertThat(counter("FLAG-1")).isEqualTo(3);
     }
 
