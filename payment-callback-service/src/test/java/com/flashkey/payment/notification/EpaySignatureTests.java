@@ -41,6 +41,13 @@ class EpaySignatureTests {
         return params;
     }
 
+    /** The worked example with its correct sign. */
+    static Map<String, String> signedExample() {
+        Map<String, String> params = example();
+        params.put("sign", EXPECTED_SIGN);
+        return params;
+    }
+
     final EpaySignature signature = new EpaySignature(KEY);
 
     @Test
@@ -51,8 +58,7 @@ class EpaySignatureTests {
 
     @Test
     void whenTheSignMatchesThenItVerifiesAlsoInUpperCase() {
-        Map<String, String> params = example();
-        params.put("sign", EXPECTED_SIGN);
+        Map<String, String> params = signedExample();
         assertThatCode(() -> signature.verify(params)).doesNotThrowAnyException();
         params.put("sign", EXPECTED_SIGN.toUpperCase());
         assertThatCode(() -> signature.verify(params)).doesNotThrowAnyException();
@@ -60,20 +66,17 @@ class EpaySignatureTests {
 
     @Test
     void whenTheAmountIsTamperedThenTheSignIsRefused() {
-        Map<String, String> params = example();
-        params.put("sign", EXPECTED_SIGN);
+        Map<String, String> params = signedExample();
         params.put("money", "0.01");
         assertRefused(params, SignatureFailure.MISMATCH);
     }
 
     @Test
     void whenAnyOtherParameterIsTamperedOrAddedThenTheSignIsRefused() {
-        Map<String, String> tampered = example();
-        tampered.put("sign", EXPECTED_SIGN);
+        Map<String, String> tampered = signedExample();
         tampered.put("out_trade_no", "FK20261125A2");
         assertRefused(tampered, SignatureFailure.MISMATCH);
-        Map<String, String> added = example();
-        added.put("sign", EXPECTED_SIGN);
+        Map<String, String> added = signedExample();
         added.put("param", "x");
         assertRefused(added, SignatureFailure.MISMATCH);
     }
@@ -91,8 +94,7 @@ class EpaySignatureTests {
         Map<String, String> malformed = example();
         malformed.put("sign", "not-hex");
         assertRefused(malformed, SignatureFailure.MALFORMED);
-        Map<String, String> otherType = example();
-        otherType.put("sign", EXPECTED_SIGN);
+        Map<String, String> otherType = signedExample();
         otherType.put("sign_type", "RSA");
         assertRefused(otherType, SignatureFailure.MALFORMED);
     }

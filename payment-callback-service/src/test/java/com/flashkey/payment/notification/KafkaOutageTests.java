@@ -2,17 +2,13 @@ package com.flashkey.payment.notification;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -38,7 +34,7 @@ import com.flashkey.contracts.EventEnvelope;
 import com.flashkey.contracts.PaymentSucceeded;
 import com.flashkey.contracts.Topics;
 import com.flashkey.payment.PaymentCallbackServiceApplication;
-import com.flashkey.payment.PublishedEvents;
+import com.flashkey.payment.WebhookTestSupport;
 import com.flashkey.testsupport.TestDatabase;
 import com.flashkey.testsupport.TestInfrastructure;
 import com.flashkey.testsupport.TestTopics;
@@ -96,8 +92,8 @@ class KafkaOutageTests {
     @Test
     void whenTheBrokerIsUnreachableThenTheWebhookAnswers503AndARetryOnceKafkaIsReachablePublishesIt()
             throws Exception {
-        String eventId = "evt_" + UUID.randomUUID().toString().replace("-", "");
-        byte[] body = WebhookIntegrationTests.simpayBody(eventId, "FKU" + eventId.substring(4, 14), "9.90");
+        String eventId = WebhookTestSupport.newId("evt");
+        byte[] body = WebhookTestSupport.simpayBody(eventId, "FKU" + eventId.substring(4, 14), "9.90");
 
         Map<String, Object> down = settings();
         down.put("server.port", "0");
@@ -128,8 +124,8 @@ class KafkaOutageTests {
 
     @Test
     void whenTheDatabaseIsUnreachableThenTheWebhookAnswers503AndPublishesNothing() {
-        String eventId = "evt_" + UUID.randomUUID().toString().replace("-", "");
-        byte[] body = WebhookIntegrationTests.simpayBody(eventId, "FKD" + eventId.substring(4, 14), "9.90");
+        String eventId = WebhookTestSupport.newId("evt");
+        byte[] body = WebhookTestSupport.simpayBody(eventId, "FKD" + eventId.substring(4, 14), "9.90");
         Map<String, Object> noDatabase = settings();
         noDatabase.put("server.port", "0");
         noDatabase.put("spring.r2dbc.url", "r2dbc:mysql://127.0.0.1:" + deadPort() + "/payments?connectionTimeZone=UTC");
@@ -150,8 +146,8 @@ class KafkaOutageTests {
     @Test
     void whenThePaymentTopicIsGoneThenTheWebhookAnswers503AndWhenItIsBackTheRetrySucceedsWithoutRestart()
             throws Exception {
-        String eventId = "evt_" + UUID.randomUUID().toString().replace("-", "");
-        byte[] body = WebhookIntegrationTests.simpayBody(eventId, "FKT" + eventId.substring(4, 14), "9.90");
+        String eventId = WebhookTestSupport.newId("evt");
+        byte[] body = WebhookTestSupport.simpayBody(eventId, "FKT" + eventId.substring(4, 14), "9.90");
         String topic = topics.name(Topics.PAYMENT_SUCCEEDED);
 
         // The broker has no payment.succeeded (and creates none on demand): the send waits for metadata, then fails.
@@ -187,11 +183,8 @@ class KafkaOutageTests {
     }
 
     private static void awaitTopic(Admin admin, String topic, boolean present) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic) != present) {
-            assertThat(System.nanoTime()).as("topic " + topic + " present=" + present).isLessThan(deadline);
-            Thread.sleep(200);
-        }
+        WebhookTestSupport.await("topic " + topic + " present=" + present, Duration.ofSeconds(60), Duration.ofMillis(200),
+                () -> admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic) == present);
     }
 
     /** A second instance of the service; command-line arguments, as builder properties rank below application.yml. */
@@ -209,23 +202,17 @@ class KafkaOutageTests {
     }
 
     private static WebTestClient.ResponseSpec deliver(WebTestClient client, byte[] body) {
-        return client.post().uri("/webhooks/payments/simpay").contentType(MediaType.APPLICATION_JSON)
-                .header(SimpaySignature.HEADER, SimpaySignature.header(Instant.now().getEpochSecond(), body, SECRET))
-                .bodyValue(body).exchange();
+        return WebhookTestSupport.postSignedSimpay(client, body, SECRET);
     }
 
     private static List<EventEnvelope<PaymentSucceeded>> publishedFor(String eventId) {
-        return PublishedEvents.paymentsSucceeded(topics.bootstrapServers(), topics.name(Topics.PAYMENT_SUCCEEDED))
-                .stream().filter(e -> e.data().providerEventId().equals(eventId)).toList();
+        return WebhookTestSupport.publishedWhere(topics, p -> p.providerEventId().equals(eventId));
     }
 
     /** The PUBLISHED mark is written in batches shortly after the answer. */
     private static void awaitPublished(String eventId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!row(eventId).equals(Map.of("state", "PUBLISHED", "published", true))) {
-            assertThat(System.nanoTime()).as(eventId + " marked published").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        WebhookTestSupport.await(eventId + " marked published", Duration.ofSeconds(60), Duration.ofMillis(50),
+                () -> row(eventId).equals(Map.of("state", "PUBLISHED", "published", true)));
     }
 
     private static Map<String, Object> row(String eventId) throws SQLException {
@@ -240,11 +227,6 @@ class KafkaOutageTests {
 
     /** A port nothing listens on: bound then released. */
     private static int deadPort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return WebhookTestSupport.freePort();
     }
 }

@@ -1,5 +1,8 @@
 package com.flashkey.payment.notification;
 
+import static com.flashkey.payment.WebhookTestSupport.newId;
+import static com.flashkey.payment.WebhookTestSupport.now;
+import static com.flashkey.payment.WebhookTestSupport.simpayBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -8,12 +11,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -34,9 +35,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 import com.flashkey.contracts.EventEnvelope;
 import com.flashkey.contracts.PaymentSucceeded;
 import com.flashkey.contracts.Topics;
-import com.flashkey.payment.PublishedEvents;
+import com.flashkey.payment.WebhookTestSupport;
 import com.flashkey.testsupport.TestDatabase;
-import com.flashkey.testsupport.TestInfrastructure;
 import com.flashkey.testsupport.TestTopics;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,30 +52,21 @@ class WebhookIntegrationTests {
     static final String EPAY_KEY = "epay-it-key";
 
     @RegisterExtension
-    static TestDatabase db = TestInfrastructure.mariaDb().newDatabase("payments");
+    static TestDatabase db = WebhookTestSupport.newDatabase();
 
     @RegisterExtension
-    static TestTopics topics = TestInfrastructure.kafka().newTopics("payments", 3,
-            List.of(Topics.PAYMENT_SUCCEEDED, Topics.ORDER_PLACED));
+    static TestTopics topics = WebhookTestSupport.newTopics();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        db.registerR2dbcAndFlyway(registry);
-        topics.registerKafka(registry);
+        WebhookTestSupport.registerInfrastructure(registry, db, topics);
         registry.add("flashkey.payment.providers.simpay.secrets", () -> "rotated-out-secret," + SECRET);
         registry.add("flashkey.payment.providers.epay.key", () -> EPAY_KEY);
         registry.add("flashkey.payment.providers.epay.pid", () -> "1001");
         // Only the requests under test publish; the relay has its own test that calls it directly.
         registry.add("flashkey.payment.relay.enabled", () -> "false");
         registry.add("flashkey.payment.reconciliation.enabled", () -> "false");
-        // This machine is shared by several engineers' builds (load average above 40 seen): generous timeouts so
-        // the tests check behaviour, not the machine's speed. Production keeps 3 s / 5 s.
-        registry.add("flashkey.payment.db-timeout", () -> "30s");
-        registry.add("flashkey.payment.publish-timeout", () -> "30s");
-        registry.add("flashkey.payment.lease", () -> "90s");
         registry.add("spring.r2dbc.pool.max-acquire-time", () -> "30s");
-        registry.add("spring.kafka.producer.properties.max.block.ms", () -> "30000");
-        registry.add("spring.kafka.producer.properties.delivery.timeout.ms", () -> "30000");
     }
 
     @BeforeEach
@@ -287,14 +278,7 @@ class WebhookIntegrationTests {
     }
 
     private WebTestClient.ResponseSpec postSimpay(byte[] body, String header) {
-        return web.post().uri("/webhooks/payments/simpay").contentType(MediaType.APPLICATION_JSON)
-                .header(SimpaySignature.HEADER, header).bodyValue(body).exchange();
-    }
-
-    static byte[] simpayBody(String eventId, String orderNo, String amount) {
-        return ("{\"eventId\":\"" + eventId + "\",\"type\":\"payment.succeeded\",\"orderNo\":\"" + orderNo
-                + "\",\"amount\":\"" + amount + "\",\"currency\":\"CNY\",\"transactionId\":\"tx_" + eventId
-                + "\",\"paidAt\":\"" + Instant.now() + "\"}").getBytes(StandardCharsets.UTF_8);
+        return WebhookTestSupport.postSimpay(web, body, header);
     }
 
     static Map<String, String> epayParams(String tradeNo, String orderNo, String money, String status) {
@@ -318,17 +302,8 @@ class WebhookIntegrationTests {
                 .collect(Collectors.joining("&"));
     }
 
-    static String newId(String prefix) {
-        return prefix + "_" + UUID.randomUUID().toString().replace("-", "");
-    }
-
-    static long now() {
-        return Instant.now().getEpochSecond();
-    }
-
     private List<EventEnvelope<PaymentSucceeded>> publishedFor(String providerEventId) {
-        return PublishedEvents.paymentsSucceeded(topics.bootstrapServers(), topics.name(Topics.PAYMENT_SUCCEEDED))
-                .stream().filter(e -> e.data().providerEventId().equals(providerEventId)).toList();
+        return WebhookTestSupport.publishedWhere(topics, p -> p.providerEventId().equals(providerEventId));
     }
 
     private double badSignatures(String reason) {
@@ -339,22 +314,13 @@ class WebhookIntegrationTests {
 
     /** The PUBLISHED mark is written in batches shortly after the answer. */
     private void awaitRowState(String provider, String eventId, String state) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!state.equals(rowState(provider, eventId))) {
-            assertThat(System.nanoTime()).as(eventId + " becomes " + state).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        WebhookTestSupport.await(eventId + " becomes " + state, Duration.ofSeconds(60), Duration.ofMillis(50),
+                () -> state.equals(rowState(provider, eventId)));
     }
 
     private String rowState(String provider, String eventId) throws SQLException {
-        try (Connection c = db.connect(); var s = c.prepareStatement(
-                "SELECT state FROM payment_notifications WHERE provider = ? AND provider_event_id = ?")) {
-            s.setString(1, provider);
-            s.setString(2, eventId);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+        return WebhookTestSupport.firstValue(db,
+                "SELECT state FROM payment_notifications WHERE provider = ? AND provider_event_id = ?", provider, eventId);
     }
 
     private List<String> auditOutcomes(String eventId) throws SQLException {

@@ -2,10 +2,6 @@ package com.flashkey.payment.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,11 +25,10 @@ import com.flashkey.contracts.EventEnvelope;
 import com.flashkey.contracts.OrderPlaced;
 import com.flashkey.contracts.PaymentSucceeded;
 import com.flashkey.contracts.Topics;
-import com.flashkey.payment.PublishedEvents;
+import com.flashkey.payment.WebhookTestSupport;
 import com.flashkey.payment.notification.SimpaySignature;
 import com.flashkey.payment.reconciliation.ReconciliationJob;
 import com.flashkey.testsupport.TestDatabase;
-import com.flashkey.testsupport.TestInfrastructure;
 import com.flashkey.testsupport.TestTopics;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
@@ -41,20 +36,18 @@ import com.flashkey.testsupport.TestTopics;
 @ActiveProfiles("local")
 class SimulatorAndReconciliationTests {
 
-    static final int PORT = freePort();
+    static final int PORT = WebhookTestSupport.freePort();
     static final String SECRET = "simpay-sim-secret";
 
     @RegisterExtension
-    static TestDatabase db = TestInfrastructure.mariaDb().newDatabase("payments");
+    static TestDatabase db = WebhookTestSupport.newDatabase();
 
     @RegisterExtension
-    static TestTopics topics = TestInfrastructure.kafka().newTopics("payments", 3,
-            List.of(Topics.PAYMENT_SUCCEEDED, Topics.ORDER_PLACED));
+    static TestTopics topics = WebhookTestSupport.newTopics();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        db.registerR2dbcAndFlyway(registry);
-        topics.registerKafka(registry);
+        WebhookTestSupport.registerInfrastructure(registry, db, topics);
         registry.add("server.port", () -> PORT);
         registry.add("flashkey.payment.providers.simpay.secrets", () -> SECRET);
         registry.add("flashkey.payment.reconciliation.query-url", () -> "http://127.0.0.1:" + PORT + "/simulator/api/payments");
@@ -62,12 +55,7 @@ class SimulatorAndReconciliationTests {
         registry.add("flashkey.payment.reconciliation.interval", () -> "1h");
         registry.add("flashkey.payment.reconciliation.timeout", () -> "30s");
         registry.add("flashkey.payment.relay.enabled", () -> "false");
-        registry.add("flashkey.payment.db-timeout", () -> "30s");
-        registry.add("flashkey.payment.publish-timeout", () -> "30s");
-        registry.add("flashkey.payment.lease", () -> "90s");
         registry.add("flashkey.payment.simulator.timeout", () -> "60s");
-        registry.add("spring.kafka.producer.properties.max.block.ms", () -> "30000");
-        registry.add("spring.kafka.producer.properties.delivery.timeout.ms", () -> "30000");
     }
 
     @Autowired
@@ -158,38 +146,19 @@ class SimulatorAndReconciliationTests {
     }
 
     private void awaitPendingOrder(String orderNo) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (pendingState(orderNo) == null) {
-            assertThat(System.nanoTime()).as("order.placed consumed").isLessThan(deadline);
-            Thread.sleep(200);
-        }
+        WebhookTestSupport.await("order.placed consumed", Duration.ofSeconds(120), Duration.ofMillis(200),
+                () -> pendingState(orderNo) != null);
     }
 
     private static String pendingState(String orderNo) throws SQLException {
-        try (Connection c = db.connect();
-                var s = c.prepareStatement("SELECT state FROM pending_orders WHERE order_no = ?")) {
-            s.setString(1, orderNo);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+        return WebhookTestSupport.firstValue(db, "SELECT state FROM pending_orders WHERE order_no = ?", orderNo);
     }
 
     private List<EventEnvelope<PaymentSucceeded>> publishedFor(String orderNo) {
-        return PublishedEvents.paymentsSucceeded(topics.bootstrapServers(), topics.name(Topics.PAYMENT_SUCCEEDED))
-                .stream().filter(e -> e.data().orderNo().equals(orderNo)).toList();
+        return WebhookTestSupport.publishedWhere(topics, p -> p.orderNo().equals(orderNo));
     }
 
     private static String orderNo() {
         return "FK" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
     }
 }
