@@ -48,7 +48,6 @@ import com.flashkey.order.order.OrderStore;
 import com.flashkey.order.support.EventCapture;
 import com.flashkey.order.support.ShardDatabases;
 import com.flashkey.order.support.StandIns;
-import com.flashkey.testsupport.TestDatabase;
 import com.flashkey.testsupport.TestInfrastructure;
 import com.flashkey.testsupport.TestRedisNamespace;
 import com.flashkey.testsupport.TestTopics;
@@ -74,16 +73,7 @@ import static org.mockito.Mockito.doReturn;
 class OrderServiceIntegrationTests {
 
     @RegisterExtension
-    static TestDatabase shard0 = TestInfrastructure.mariaDb().newDatabase("orders0");
-
-    @RegisterExtension
-    static TestDatabase shard1 = TestInfrastructure.mariaDb().newDatabase("orders1");
-
-    @RegisterExtension
-    static TestDatabase shard2 = TestInfrastructure.mariaDb().newDatabase("orders2");
-
-    @RegisterExtension
-    static TestDatabase shard3 = TestInfrastructure.mariaDb().newDatabase("orders3");
+    static ShardDatabases shards = ShardDatabases.newShards("orders", 4);
 
     @RegisterExtension
     static TestRedisNamespace redis = TestInfrastructure.redis().newNamespace("order");
@@ -93,8 +83,6 @@ class OrderServiceIntegrationTests {
             Topics.ORDER_PAID, Topics.ORDER_EXPIRED, Topics.ORDER_CANCELLED, Topics.ORDER_REFUND_REQUIRED,
             Topics.DELIVERY_RESEND_REQUESTED, Topics.PAYMENT_SUCCEEDED, Topics.KEYS_ALLOCATED, Topics.ALLOCATION_FAILED,
             Topics.PAYMENT_SUCCEEDED + ".DLT"));
-
-    static final ShardDatabases shards = new ShardDatabases(List.of(shard0, shard1, shard2, shard3));
 
     static final StandIns standIns = new StandIns();
 

@@ -14,7 +14,6 @@ import com.flashkey.contracts.OrderPlaced;
 import com.flashkey.contracts.Topics;
 import com.flashkey.order.OrderServiceApplication;
 import com.flashkey.order.order.OrderNo;
-import com.flashkey.testsupport.TestDatabase;
 import com.flashkey.testsupport.TestInfrastructure;
 import com.flashkey.testsupport.TestRedisNamespace;
 import com.flashkey.testsupport.TestTopics;
@@ -33,11 +32,7 @@ public final class LocalOrderStack {
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "serve";
-        List<TestDatabase> dbs = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            dbs.add(TestInfrastructure.mariaDb().newDatabase("perf" + i));
-        }
-        ShardDatabases shards = new ShardDatabases(dbs);
+        ShardDatabases shards = ShardDatabases.newShards("perf", 4);
         TestRedisNamespace redis = TestInfrastructure.redis().newNamespace("order-perf");
         TestTopics topics = TestInfrastructure.kafka().newTopics("order-perf", 6, List.of(Topics.ORDER_PLACED,
                 Topics.ORDER_PAID, Topics.ORDER_EXPIRED, Topics.PAYMENT_SUCCEEDED, Topics.KEYS_ALLOCATED,
@@ -89,7 +84,7 @@ public final class LocalOrderStack {
             standIns.close();
             topics.close();
             redis.close();
-            dbs.forEach(TestDatabase::close);
+            shards.close();
             System.exit(0);
         }
     }

@@ -7,17 +7,42 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import com.flashkey.testsupport.TestDatabase;
+import com.flashkey.testsupport.TestInfrastructure;
 
-/** Registers one TestDatabase per shard as order-service's shard URLs, and reads them back with JDBC. */
-public final class ShardDatabases {
+/**
+ * Registers one TestDatabase per shard as order-service's shard URLs, and reads them back with JDBC. As a static
+ * {@code @RegisterExtension} field it drops its databases after the class.
+ */
+public final class ShardDatabases implements AfterAllCallback, AutoCloseable {
 
     private final List<TestDatabase> shards;
 
     public ShardDatabases(List<TestDatabase> shards) {
         this.shards = List.copyOf(shards);
+    }
+
+    /** {@code count} new databases named {@code namePrefix + index} (for example orders0 .. orders3). */
+    public static ShardDatabases newShards(String namePrefix, int count) {
+        List<TestDatabase> dbs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            dbs.add(TestInfrastructure.mariaDb().newDatabase(namePrefix + i));
+        }
+        return new ShardDatabases(dbs);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    @Override
+    public void close() {
+        shards.forEach(TestDatabase::close);
     }
 
     public void register(DynamicPropertyRegistry registry) {

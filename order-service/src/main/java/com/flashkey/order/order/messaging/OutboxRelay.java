@@ -1,6 +1,7 @@
 package com.flashkey.order.order.messaging;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -8,12 +9,9 @@ import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import com.flashkey.contracts.TopicNames;
@@ -21,6 +19,7 @@ import com.flashkey.order.config.OrderProperties;
 import com.flashkey.order.config.Shard;
 import com.flashkey.order.config.Shards;
 import com.flashkey.order.order.OrderEventPublisher;
+import com.flashkey.order.order.PerShardLoop;
 
 /**
  * Publishes every shard's outbox. Per poll, in one transaction on the shard: claim the oldest unsent rows
@@ -29,7 +28,7 @@ import com.flashkey.order.order.OrderEventPublisher;
  * conditional transition, so a re-send changes nothing.
  */
 @Component
-class OutboxRelay implements SmartLifecycle {
+class OutboxRelay extends PerShardLoop {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
@@ -38,10 +37,10 @@ class OutboxRelay implements SmartLifecycle {
     private final TopicNames topics;
     private final Clock clock;
     private final OrderProperties.Outbox config;
-    private volatile Disposable running;
 
     OutboxRelay(Shards shards, OrderEventPublisher publisher, TopicNames topics, Clock clock,
             OrderProperties properties) {
+        super(log, "outbox relay");
         this.shards = shards;
         this.publisher = publisher;
         this.topics = topics;
@@ -50,16 +49,18 @@ class OutboxRelay implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        Disposable.Composite all = Disposables.composite();
-        // A background loop per shard, owned by this lifecycle bean (not a request handler).
-        shards.all().forEach(shard -> all.add(Flux.interval(config.pollInterval()).onBackpressureDrop()
-                .concatMap(tick -> drainAll(shard).onErrorResume(ex -> {
-                    log.warn("outbox relay of shard {} failed, will retry: {}", shard.index(), ex.toString());
-                    return Mono.empty();
-                }))
-                .subscribe()));
-        running = all;
+    protected Duration pollInterval() {
+        return config.pollInterval();
+    }
+
+    @Override
+    protected int shardCount() {
+        return shards.count();
+    }
+
+    @Override
+    protected Mono<Long> pass(int shard) {
+        return drainAll(shards.get(shard));
     }
 
     /** Sends until the shard's outbox is empty; answers the number of rows sent. */
@@ -86,26 +87,6 @@ class OutboxRelay implements SmartLifecycle {
                 .then(shard.db().sql("UPDATE outbox SET sent_at = ? WHERE id IN ("
                         + rows.stream().map(r -> Long.toString(r.id())).collect(Collectors.joining(",")) + ")")
                         .bind(0, LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)).fetch().rowsUpdated());
-    }
-
-    @Override
-    public void stop() {
-        Disposable r = running;
-        if (r != null) {
-            r.dispose();
-        }
-        running = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running != null;
-    }
-
-    @Override
-    public int getPhase() {
-        // Stops before the Kafka listener containers and the pools.
-        return Integer.MAX_VALUE - 1000;
     }
 
     private record Row(long id, String topic, String key, byte[] payload) {

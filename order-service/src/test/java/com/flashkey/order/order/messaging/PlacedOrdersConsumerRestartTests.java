@@ -21,7 +21,6 @@ import com.flashkey.order.OrderServiceApplication;
 import com.flashkey.order.order.OrderNo;
 import com.flashkey.order.support.EventCapture;
 import com.flashkey.order.support.ShardDatabases;
-import com.flashkey.testsupport.TestDatabase;
 import com.flashkey.testsupport.TestInfrastructure;
 import com.flashkey.testsupport.TestRedisNamespace;
 import com.flashkey.testsupport.TestTopics;
@@ -38,16 +37,7 @@ class PlacedOrdersConsumerRestartTests {
     private static final int ORDERS = 10_000;
 
     @RegisterExtension
-    static TestDatabase shard0 = TestInfrastructure.mariaDb().newDatabase("orders0");
-
-    @RegisterExtension
-    static TestDatabase shard1 = TestInfrastructure.mariaDb().newDatabase("orders1");
-
-    @RegisterExtension
-    static TestDatabase shard2 = TestInfrastructure.mariaDb().newDatabase("orders2");
-
-    @RegisterExtension
-    static TestDatabase shard3 = TestInfrastructure.mariaDb().newDatabase("orders3");
+    static ShardDatabases shards = ShardDatabases.newShards("orders", 4);
 
     @RegisterExtension
     static TestRedisNamespace redis = TestInfrastructure.redis().newNamespace("order-restart");
@@ -55,8 +45,6 @@ class PlacedOrdersConsumerRestartTests {
     @RegisterExtension
     static TestTopics topics = TestInfrastructure.kafka().newTopics("order-restart", 3, List.of(Topics.ORDER_PLACED,
             Topics.PAYMENT_SUCCEEDED, Topics.KEYS_ALLOCATED, Topics.ALLOCATION_FAILED));
-
-    static final ShardDatabases shards = new ShardDatabases(List.of(shard0, shard1, shard2, shard3));
 
     static final EventCapture kafka = new EventCapture(topics, List.of());
 
