@@ -4,6 +4,8 @@ import static com.flashkey.catalog.ProductFixtures.onSale;
 import static com.flashkey.catalog.ProductFixtures.product;
 import static com.flashkey.catalog.ProductFixtures.uniqueSku;
 import static com.flashkey.catalog.ProductFixtures.with;
+import static com.flashkey.catalog.CatalogTestSupport.adminPost;
+import static com.flashkey.catalog.CatalogTestSupport.expectProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -17,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -24,8 +27,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import com.flashkey.catalog.AdminTokens;
+import com.flashkey.catalog.CatalogTestSupport;
 import com.flashkey.testsupport.TestDatabase;
-import com.flashkey.testsupport.TestInfrastructure;
 import com.flashkey.testsupport.TestRedisNamespace;
 
 /** The HTTP contract of catalog-service against real MariaDB and Redis. */
@@ -35,27 +38,21 @@ import com.flashkey.testsupport.TestRedisNamespace;
 class ProductApiTests {
 
     @RegisterExtension
-    static TestDatabase db = TestInfrastructure.mariaDb().newDatabase("catalog");
+    static TestDatabase db = CatalogTestSupport.newDatabase();
 
     @RegisterExtension
-    static TestRedisNamespace redis = TestInfrastructure.redis().newNamespace("catalog");
+    static TestRedisNamespace redis = CatalogTestSupport.newRedisNamespace();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        db.registerR2dbcAndFlyway(registry);
-        redis.registerRedis(registry);
-        registry.add("flashkey.redis.key-prefix", redis::prefix);
+        CatalogTestSupport.register(registry, db, redis);
     }
 
     @Autowired
     WebTestClient web;
 
     private WebTestClient.ResponseSpec create(Map<String, Object> body) {
-        return web.post()
-            .uri("/api/admin/products")
-            .headers(headers -> headers.setBearerAuth(AdminTokens.admin()))
-            .bodyValue(body)
-            .exchange();
+        return CatalogTestSupport.create(web, body);
     }
 
     private WebTestClient.ResponseSpec change(String sku, Map<String, Object> body) {
@@ -121,15 +118,7 @@ class ProductApiTests {
     @Test
     void whenSkuIsUnknownOrMalformedThen404NotFoundProblem() {
         for (String sku : List.of(uniqueSku("NOPE"), "lower-case", "X")) {
-            web.get()
-                .uri("/api/products/{sku}", sku)
-                .exchange()
-                .expectStatus()
-                .isNotFound()
-                .expectHeader()
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody()
-                .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/not-found")
+            expectProblem(web.get().uri("/api/products/{sku}", sku).exchange(), HttpStatus.NOT_FOUND, "not-found")
                 .jsonPath("$.status").isEqualTo(404)
                 .jsonPath("$.trace").doesNotExist();
         }
@@ -137,25 +126,13 @@ class ProductApiTests {
 
     @Test
     void whenRouteDoesNotExistThen404ProblemNotAnHtmlOrSpringErrorPage() {
-        web.get()
-            .uri("/api/products/{sku}/nothing-here", uniqueSku("ROUTE"))
-            .exchange()
-            .expectStatus()
-            .isNotFound()
-            .expectHeader()
-            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-            .expectBody()
-            .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/not-found");
+        expectProblem(web.get().uri("/api/products/{sku}/nothing-here", uniqueSku("ROUTE")).exchange(),
+                HttpStatus.NOT_FOUND, "not-found");
     }
 
     @Test
     void whenRequiredFieldsAreMissingThen400ValidationProblemListsEachField() {
-        create(Map.of("description", "nothing else")).expectStatus()
-            .isBadRequest()
-            .expectHeader()
-            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-            .expectBody()
-            .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/validation")
+        expectProblem(create(Map.of("description", "nothing else")), HttpStatus.BAD_REQUEST, "validation")
             .jsonPath("$.errors[*].field")
             .value(fields -> assertThat((List<String>) fields).containsExactlyInAnyOrder("name", "price", "currency",
                     "saleStartsAt", "saleEndsAt", "perBuyerLimit"));
@@ -191,30 +168,19 @@ class ProductApiTests {
 
     @Test
     void whenBodyIsNotJsonOfTheRightShapeThen400ValidationProblem() {
-        web.post()
+        expectProblem(web.post()
             .uri("/api/admin/products")
             .headers(headers -> headers.setBearerAuth(AdminTokens.admin()))
             .contentType(MediaType.APPLICATION_JSON)
             .bodyValue("{\"sku\": \"A1\", \"saleStartsAt\": \"tomorrow\"")
-            .exchange()
-            .expectStatus()
-            .isBadRequest()
-            .expectHeader()
-            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-            .expectBody()
-            .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/validation");
+            .exchange(), HttpStatus.BAD_REQUEST, "validation");
     }
 
     @Test
     void whenSkuAlreadyExistsThenCreateAnswers409ConflictAndKeepsTheFirstProduct() {
         String sku = uniqueSku("DUP");
         create(onSale(sku)).expectStatus().isCreated();
-        create(with(onSale(sku), "name", "Second")).expectStatus()
-            .isEqualTo(409)
-            .expectHeader()
-            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-            .expectBody()
-            .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/conflict");
+        expectProblem(create(with(onSale(sku), "name", "Second")), HttpStatus.CONFLICT, "conflict");
         web.get().uri("/api/products/{sku}", sku).exchange().expectBody().jsonPath("$.name").isEqualTo("Steam card " + sku);
     }
 
@@ -289,18 +255,12 @@ class ProductApiTests {
 
     @Test
     void whenAdminCallHasNoTokenThen401UnauthorizedProblem() {
-        web.post()
+        expectProblem(web.post()
             .uri("/api/admin/products")
             .bodyValue(onSale(uniqueSku("NOAUTH")))
             .exchange()
-            .expectStatus()
-            .isUnauthorized()
             .expectHeader()
-            .valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-            .expectHeader()
-            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-            .expectBody()
-            .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/unauthorized");
+            .valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer"), HttpStatus.UNAUTHORIZED, "unauthorized");
     }
 
     @Test
@@ -315,17 +275,7 @@ class ProductApiTests {
                         Instant.now().plus(Duration.ofMinutes(5))),
                 "not.a.jwt");
         for (String token : tokens) {
-            web.post()
-                .uri("/api/admin/products")
-                .headers(headers -> headers.setBearerAuth(token))
-                .bodyValue(onSale(sku))
-                .exchange()
-                .expectStatus()
-                .isUnauthorized()
-                .expectHeader()
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody()
-                .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/unauthorized");
+            expectProblem(adminPost(web, token, onSale(sku)).exchange(), HttpStatus.UNAUTHORIZED, "unauthorized");
         }
         web.get().uri("/api/products/{sku}", sku).exchange().expectStatus().isNotFound();
     }
@@ -335,17 +285,7 @@ class ProductApiTests {
         String token = AdminTokens.token(AdminTokens.LOCAL_SECRET, "flashkey", List.of("buyer"),
                 Instant.now().plus(Duration.ofMinutes(5)));
         String sku = uniqueSku("BUYER");
-        web.post()
-            .uri("/api/admin/products")
-            .headers(headers -> headers.setBearerAuth(token))
-            .bodyValue(onSale(sku))
-            .exchange()
-            .expectStatus()
-            .isForbidden()
-            .expectHeader()
-            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-            .expectBody()
-            .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/forbidden");
+        expectProblem(adminPost(web, token, onSale(sku)).exchange(), HttpStatus.FORBIDDEN, "forbidden");
         web.post()
             .uri("/api/admin/products/warm-up")
             .headers(headers -> headers.setBearerAuth(token))

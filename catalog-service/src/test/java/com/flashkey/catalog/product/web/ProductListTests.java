@@ -21,9 +21,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import com.flashkey.catalog.AdminTokens;
+import com.flashkey.catalog.CatalogTestSupport;
 import com.flashkey.testsupport.TestDatabase;
-import com.flashkey.testsupport.TestInfrastructure;
 import com.flashkey.testsupport.TestRedisNamespace;
 
 /** The public product list: paging, stable order, bounds, HTTP caching. This class owns its database. */
@@ -34,16 +33,14 @@ import com.flashkey.testsupport.TestRedisNamespace;
 class ProductListTests {
 
     @RegisterExtension
-    static TestDatabase db = TestInfrastructure.mariaDb().newDatabase("catalog");
+    static TestDatabase db = CatalogTestSupport.newDatabase();
 
     @RegisterExtension
-    static TestRedisNamespace redis = TestInfrastructure.redis().newNamespace("catalog");
+    static TestRedisNamespace redis = CatalogTestSupport.newRedisNamespace();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        db.registerR2dbcAndFlyway(registry);
-        redis.registerRedis(registry);
-        registry.add("flashkey.redis.key-prefix", redis::prefix);
+        CatalogTestSupport.register(registry, db, redis);
     }
 
     @Autowired
@@ -61,13 +58,7 @@ class ProductListTests {
     }
 
     private void create(Map<String, Object> body) {
-        web.post()
-            .uri("/api/admin/products")
-            .headers(headers -> headers.setBearerAuth(AdminTokens.admin()))
-            .bodyValue(body)
-            .exchange()
-            .expectStatus()
-            .isCreated();
+        CatalogTestSupport.create(web, body).expectStatus().isCreated();
     }
 
     private Map<String, Object> page(String query) {
