@@ -1,0 +1,135 @@
+package com.flashkey.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.flashkey.e2e.Sale.Outcomes;
+import com.flashkey.e2e.Sale.Purchase;
+
+/**
+ * Sale-night failures, each with the "nothing lost" check at the end: every buyer ends with an order or a clean
+ * 409/429, every accepted order is paid and DELIVERED with its own codes, mailed once, and the pool adds up with nothing
+ * left reserved. Every drill puts the part back even when its checks fail, so the next drill starts whole.
+ */
+@Order(4)
+@ExtendWith(E2eExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultsIT {
+
+    /** A buyer keeps retrying through the outage for this long (a storefront's patience). */
+    private static final Duration PATIENCE = Duration.ofSeconds(180);
+    /** Long enough for a reservation orphaned by a crash to expire and be released. */
+    private static final Duration SETTLE = E2eSuite.PAYMENT_TIMEOUT.plusSeconds(90);
+
+    @Test
+    @Order(1)
+    void orderServiceKilledMidSaleAndRestarted(Shop shop, E2eSuite suite) {
+        Sale sale = new Sale(shop, 120, "9.90", 3);
+        Outcomes outcomes = sale.run(300, 1, 12, PATIENCE, true, 60, () -> {
+            suite.kill("order-service");
+            Sale.sleep(Duration.ofSeconds(2));
+            suite.start("order-service");
+        });
+        report("order-service kill -9", outcomes);
+        outcomes.assertEveryAnswerClean();
+        assertThat(outcomes.unitsPaid()).isEqualTo(120);
+        sale.assertNothingLost(outcomes, SETTLE);
+    }
+
+    @Test
+    @Order(2)
+    void inventoryServiceKilledBetweenPaymentAndAllocation(Shop shop, E2eSuite suite) {
+        Sale sale = new Sale(shop, 40, "15.00", 2);
+        Outcomes outcomes = sale.run(40, 1, 8, PATIENCE, false, -1, null);
+        outcomes.assertEveryAnswerClean();
+        assertThat(outcomes.accepted()).hasSize(40);
+
+        suite.kill("inventory-service");
+        try {
+            for (Purchase p : outcomes.accepted()) {
+                String body = Shop.paymentBody(Shop.unique("evt"), p.orderNo, p.amount, "CNY");
+                p.lastPayment = shop.webhook(body).join();
+                p.paid = p.lastPayment.status() == 200;
+            }
+            outcomes.assertEveryAcceptedOrderPaid();
+            // Paid, but nothing can allocate: the orders wait as PAID (never DELIVERED, never lost).
+            Sale.sleep(Duration.ofSeconds(5));
+            for (Purchase p : outcomes.paid().subList(0, 5)) {
+                String status = shop.lookUp(p.buyer, p.orderNo).join().expect(200, "lookup").json().path("status").asString();
+                assertThat(status).as("order %s while inventory is down", p.orderNo).isEqualTo("PAID");
+            }
+        }
+        finally {
+            suite.start("inventory-service");
+        }
+        sale.assertNothingLost(outcomes, SETTLE);
+    }
+
+    @Test
+    @Order(3)
+    void redisRestartedEmptyMidSaleRebuildsTheCountersWithoutOverselling(Shop shop, E2eSuite suite) {
+        Sale sale = new Sale(shop, 120, "9.90", 2);
+        Outcomes outcomes = sale.run(300, 1, 12, PATIENCE, true, 80, () -> {
+            suite.kill("redis");
+            Sale.sleep(Duration.ofSeconds(1));
+            suite.start("redis");
+        });
+        report("Redis restarted empty", outcomes);
+        outcomes.assertEveryAnswerClean();
+        assertThat(outcomes.unitsPaid()).as("never more than the pool").isLessThanOrEqualTo(120);
+        sale.assertNothingLost(outcomes, SETTLE);
+    }
+
+    @Test
+    @Order(4)
+    void kafkaBrokerDownForTwentySecondsMidSale(Shop shop, E2eSuite suite) {
+        Sale sale = new Sale(shop, 100, "9.90", 2);
+        Outcomes outcomes = sale.run(300, 1, 12, PATIENCE, true, 60, () -> {
+            suite.kill("kafka");
+            try {
+                Sale.sleep(Duration.ofSeconds(20));
+            }
+            finally {
+                suite.start("kafka");
+            }
+        });
+        report("Kafka down 20 s", outcomes);
+        outcomes.assertEveryAnswerClean();
+        assertThat(outcomes.unitsPaid()).isEqualTo(100);
+        sale.assertNothingLost(outcomes, SETTLE);
+    }
+
+    @Test
+    @Order(5)
+    void smtpDownForThirtySecondsThenEveryBuyerGetsTheirMailOnce(Shop shop, E2eSuite suite) {
+        Sale sale = new Sale(shop, 20, "4.00", 1);
+        Outcomes outcomes = sale.run(20, 1, 4, PATIENCE, false, -1, null);
+        assertThat(outcomes.accepted()).hasSize(20);
+        suite.kill("greenmail");
+        try {
+            for (Purchase p : outcomes.accepted()) {
+                p.lastPayment = shop.webhook(Shop.paymentBody(Shop.unique("evt"), p.orderNo, p.amount, "CNY")).join();
+                p.paid = p.lastPayment.status() == 200;
+            }
+            // The codes are on the order page at once: only the e-mail waits for the mail server.
+            sale.awaitDelivered(outcomes.paid(), Duration.ofSeconds(60));
+            Sale.sleep(Duration.ofSeconds(30));
+        }
+        finally {
+            suite.start("greenmail");
+        }
+        sale.assertNothingLost(outcomes, SETTLE);
+    }
+
+    private static void report(String fault, Outcomes outcomes) {
+        System.out.printf("%s: outcomes %s, %d retried answers, %d paid%n", fault, outcomes.byOutcome(),
+                outcomes.retries(), outcomes.paid().size());
+    }
+}
