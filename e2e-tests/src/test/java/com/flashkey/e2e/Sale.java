@@ -51,6 +51,7 @@ final class Sale {
     private final String price;
     private final String run;
     private final List<String> codes;
+    private final java.util.concurrent.atomic.AtomicInteger buyersSoFar = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Creates the product and imports {@code keys} fresh codes. */
     Sale(Shop shop, int keys, String price, int perBuyerLimit) {
@@ -169,7 +170,9 @@ final class Sale {
      */
     Outcomes run(int buyers, int quantity, int concurrency, Duration retryBudget, boolean pay, int faultAfter,
             Runnable during) {
-        List<Purchase> purchases = IntStream.range(0, buyers)
+        // Buyers of a later run on the same sale are new people (own e-mail, own address).
+        int first = buyersSoFar.getAndAdd(buyers);
+        List<Purchase> purchases = IntStream.range(first, first + buyers)
                 .mapToObj(i -> new Purchase(Buyer.next(run, i), quantity)).toList();
         Semaphore inFlight = new Semaphore(concurrency);
         List<CompletableFuture<Void>> all = new ArrayList<>();
