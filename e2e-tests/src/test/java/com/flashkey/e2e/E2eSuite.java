@@ -37,7 +37,7 @@ import java.util.stream.Stream;
 public final class E2eSuite implements AutoCloseable {
 
     /** Short enough for the expiry tests to run in a minute, long enough for a buyer to pay through any fault. */
-    static final Duration PAYMENT_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration PAYMENT_TIMEOUT = Duration.ofSeconds(90);
 
     private static final String[] SERVICES = { "gateway", "catalog-service", "inventory-service", "order-service",
             "payment-callback-service", "notification-service" };

@@ -177,13 +177,14 @@ final class Sale {
         Semaphore inFlight = new Semaphore(concurrency);
         List<CompletableFuture<Void>> all = new ArrayList<>();
         CompletableFuture<Void> fault = CompletableFuture.completedFuture(null);
-        long deadline = System.nanoTime() + retryBudget.toNanos();
         for (int i = 0; i < buyers; i++) {
             if (i == faultAfter && during != null) {
                 fault = CompletableFuture.runAsync(during);
             }
             Purchase purchase = purchases.get(i);
             inFlight.acquireUninterruptibly();
+            // Each buyer's own patience, from the moment it starts.
+            long deadline = System.nanoTime() + retryBudget.toNanos();
             CompletableFuture<Void> story = order(purchase, deadline)
                     .thenCompose(ignored -> pay && purchase.accepted() ? pay(purchase, deadline)
                             : CompletableFuture.<Void>completedFuture(null))
