@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  *
  * <p>Settings (system properties): {@code e2e.portOffset} (20000), {@code e2e.redisPort} (26379),
  * {@code e2e.keepRunning=true} leaves the suite up after the run and reuses a running one (for working on the tests;
- * it then uses the fixed database prefix {@code e2e_dev_}).
+ * it then uses the database prefix {@code e2e.dbPrefix}, default {@code e2e_dev_}, so a restarted part finds its data).
  */
 public final class E2eSuite implements AutoCloseable {
 
@@ -58,7 +58,8 @@ public final class E2eSuite implements AutoCloseable {
         this.portOffset = Integer.getInteger("e2e.portOffset", 20000);
         this.redisPort = Integer.getInteger("e2e.redisPort", 26379);
         this.keepRunning = Boolean.getBoolean("e2e.keepRunning");
-        this.dbPrefix = keepRunning ? "e2e_dev_"
+        // A reused suite keeps the database names it was started with.
+        this.dbPrefix = keepRunning ? System.getProperty("e2e.dbPrefix", "e2e_dev_")
                 : "e2e_" + Long.toString(System.currentTimeMillis(), 36).toLowerCase(Locale.ROOT) + "_";
         environment.put("FLASHKEY_HOME", home.toString());
         environment.put("FLASHKEY_PORT_OFFSET", Integer.toString(portOffset));
@@ -68,6 +69,9 @@ public final class E2eSuite implements AutoCloseable {
         // One Redis namespace per run as well: a private Redis left over from an aborted run holds nothing we read.
         environment.put("REDIS_KEY_PREFIX", dbPrefix.replace('_', ':'));
         environment.put("FLASHKEY_ORDER_PAYMENTTIMEOUT", PAYMENT_TIMEOUT.toSeconds() + "s");
+        // 4 shards x 8 connections: the whole instance stays well inside MariaDB's default 151 connections, which
+        // the machine's other users (CI, developers' suites) share.
+        environment.put("FLASHKEY_ORDER_SHARDS_POOLMAXSIZE", "8");
         // Loopback stands for thousands of shoppers: each test buyer sends its own X-Forwarded-For.
         environment.put("FLASHKEY_TRUST_LOOPBACK_PROXY", "1");
     }

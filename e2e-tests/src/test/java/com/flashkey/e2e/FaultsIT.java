@@ -39,7 +39,10 @@ class FaultsIT {
         });
         report("order-service kill -9", outcomes);
         outcomes.assertEveryAnswerClean();
-        assertThat(outcomes.unitsPaid()).isEqualTo(120);
+        // A request in flight at the kill may have reserved a unit and died before publishing its order: that unit is
+        // held until the reservation's deadline (then released, checked below), so the sale may sell out short by at
+        // most one unit per request in flight.
+        assertThat(outcomes.unitsPaid()).isBetween(120 - 12, 120);
         sale.assertNothingLost(outcomes, SETTLE);
     }
 
@@ -59,10 +62,15 @@ class FaultsIT {
                 p.paid = p.lastPayment.status() == 200;
             }
             outcomes.assertEveryAcceptedOrderPaid();
-            // Paid, but nothing can allocate: the orders wait as PAID (never DELIVERED, never lost).
-            Sale.sleep(Duration.ofSeconds(5));
+            // Paid, but nothing can allocate: the orders wait as PAID (not DELIVERED, not lost).
             for (Purchase p : outcomes.paid().subList(0, 5)) {
-                String status = shop.lookUp(p.buyer, p.orderNo).join().expect(200, "lookup").json().path("status").asString();
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                String status;
+                do {
+                    Sale.sleep(Duration.ofSeconds(1));
+                    status = shop.lookUp(p.buyer, p.orderNo).join().expect(200, "lookup").json().path("status").asString();
+                }
+                while ("PENDING_PAYMENT".equals(status) && System.nanoTime() < deadline);
                 assertThat(status).as("order %s while inventory is down", p.orderNo).isEqualTo("PAID");
             }
         }
@@ -102,7 +110,7 @@ class FaultsIT {
         });
         report("Kafka down 20 s", outcomes);
         outcomes.assertEveryAnswerClean();
-        assertThat(outcomes.unitsPaid()).isEqualTo(100);
+        assertThat(outcomes.unitsPaid()).isBetween(100 - 12, 100);
         sale.assertNothingLost(outcomes, SETTLE);
     }
 

@@ -96,14 +96,23 @@ final class Shop {
         }
     }
 
+    /** An admin call; "try again" answers (a circuit still open after a restart) are retried for up to a minute. */
     private Reply admin(String method, String path, String contentType, String body) {
-        HttpRequest.Builder request = request(path, Duration.ofSeconds(60)).header("Authorization", "Bearer " + adminToken());
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            HttpRequest.Builder request = request(path, Duration.ofSeconds(60))
+                    .header("Authorization", "Bearer " + adminToken());
+            if (contentType != null) {
+                request.header("Content-Type", contentType);
+            }
+            request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+            Reply reply = send(request.build());
+            if (!Sale.tryAgain(reply) || System.nanoTime() > deadline) {
+                return reply;
+            }
+            Sale.sleep(Duration.ofSeconds(1));
         }
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        return send(request.build());
     }
 
     /** HS256 JWT with role admin, as `bin/flashkey token` mints it. */

@@ -81,14 +81,19 @@ public class PaymentNotifications {
                 .then(Mono.fromRunnable(() -> marks.add(id)));
     }
 
-    /** Publishes recorded notifications that nobody is publishing (the relay); returns how many. */
+    /**
+     * Publishes recorded notifications that nobody is publishing (the relay); returns how many. The time is read at
+     * each subscription: a scheduler subscribes to one returned Mono again and again (a lapsed lease must be seen as
+     * lapsed on the tenth pass too).
+     */
     public Mono<Long> publishUnpublished(int limit) {
-        Instant now = clock.instant();
-        return Flux.defer(() -> ledger.findUnpublished(now, limit))
-                .concatMap(stored -> ledger.claim(stored.id(), now, now.plus(properties.lease()))
-                        .filter(Boolean::booleanValue)
-                        .flatMap(claimed -> publish(stored.id(), stored.notification()).thenReturn(1L)))
-                .count();
+        return Flux.defer(() -> {
+            Instant now = clock.instant();
+            return ledger.findUnpublished(now, limit)
+                    .concatMap(stored -> ledger.claim(stored.id(), now, now.plus(properties.lease()))
+                            .filter(Boolean::booleanValue)
+                            .flatMap(claimed -> publish(stored.id(), stored.notification()).thenReturn(1L)));
+        }).count();
     }
 
     private <T> Mono<T> database(Mono<T> operation) {

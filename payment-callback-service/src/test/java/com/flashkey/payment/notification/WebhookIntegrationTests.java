@@ -41,6 +41,7 @@ import com.flashkey.testsupport.TestTopics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -274,6 +275,28 @@ class WebhookIntegrationTests {
         // A late provider retry of the same event is now a plain duplicate.
         byte[] body = simpayBody(eventId, orderNo, "9.90");
         postSimpay(body, SimpaySignature.header(now(), body, SECRET)).expectStatus().isOk();
+        assertThat(publishedFor(eventId)).hasSize(1);
+    }
+
+    /**
+     * The scheduler makes the relay's Mono once and subscribes to it on every pass: a lease that lapses after the Mono
+     * was made must still be seen as lapsed (a publish that failed mid-outage is published once Kafka is back).
+     */
+    @Test
+    void whenTheRelaysMonoIsSubscribedAgainLaterThenItSeesLeasesThatLapsedSinceItWasMade() throws Exception {
+        Mono<Long> pass = notifications.publishUnpublished(1000);
+        String eventId = newId("evt");
+        String orderNo = "FKL" + eventId.substring(4, 14);
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            // Leased until a moment after the Mono was made (a publish that failed and could not free its lease).
+            s.executeUpdate("INSERT INTO payment_notifications (provider, provider_event_id, order_no, amount_minor, "
+                    + "currency, transaction_id, paid_at, received_at, state, lease_until) VALUES ('simpay', '" + eventId
+                    + "', '" + orderNo + "', 990, 'CNY', 'tx1', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), 'RECEIVED', "
+                    + "UTC_TIMESTAMP(6) + INTERVAL 1 SECOND)");
+        }
+        Thread.sleep(1500);
+        assertThat(pass.block()).isGreaterThanOrEqualTo(1L);
+        awaitRowState("simpay", eventId, "PUBLISHED");
         assertThat(publishedFor(eventId)).hasSize(1);
     }
 
