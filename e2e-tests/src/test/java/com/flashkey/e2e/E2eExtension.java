@@ -20,7 +20,7 @@ public final class E2eExtension implements ParameterResolver {
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         E2eSuite suite = context.getRoot().getStore(ExtensionContext.Namespace.create(E2eExtension.class))
                 .computeIfAbsent(Started.class, key -> Started.start(), Started.class).suite();
-        return parameter.getParameter().getType() == E2eSuite.class ? suite : new Shop(suite);
+        return parameter.getParameter().getType() == E2eSuite.class ? suite : suite.shop();
     }
 
     /** The suite, or why it did not start (remembered, so the other classes fail at once instead of retrying). */

@@ -50,6 +50,7 @@ public final class E2eSuite implements AutoCloseable {
     private final String dbPrefix;
     private final boolean keepRunning;
     private final Map<String, String> environment = new LinkedHashMap<>();
+    private volatile Shop shop;
 
     private E2eSuite() {
         this.root = Path.of(System.getProperty("e2e.projectRoot", "..")).toAbsolutePath().normalize();
@@ -87,12 +88,23 @@ public final class E2eSuite implements AutoCloseable {
                 deleteRecursively(suite.home.resolve("kafka/data"));
             }
             suite.launcher(Duration.ofMinutes(12), "up");
+            suite.shop().awaitRoutesAnswer(Duration.ofMinutes(3));
         }
         catch (RuntimeException | IOException ex) {
             suite.keepLogs();
             throw new IllegalStateException("the suite did not start: " + ex.getMessage(), ex);
         }
         return suite;
+    }
+
+    /** The one client all tests share (its connection pool stays warm across classes). */
+    Shop shop() {
+        Shop current = shop;
+        if (current == null) {
+            current = new Shop(this);
+            shop = current;
+        }
+        return current;
     }
 
     URI gateway() {

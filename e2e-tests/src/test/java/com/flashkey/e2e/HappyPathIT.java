@@ -70,7 +70,7 @@ class HappyPathIT {
         Sale sale = new Sale(shop, 3, "1.00", 1);
         Shop.Buyer buyer = Shop.Buyer.next("bad-input-" + sale.sku().toLowerCase(), 7);
 
-        Reply zero = shop.placeOrder(buyer, Shop.unique("k"), sale.sku(), 0).join();
+        Reply zero = shop.placeOrderPatiently(buyer, Shop.unique("k"), sale.sku(), 0);
         assertThat(zero.status()).as("%s", zero).isEqualTo(400);
         assertThat(zero.problem()).isEqualTo("validation");
 
@@ -86,11 +86,11 @@ class HappyPathIT {
         assertThat(broken.status()).as("%s", broken).isEqualTo(400);
         assertThat(broken.problem()).isNotEmpty();
 
-        Reply overLimit = shop.placeOrder(buyer, Shop.unique("k"), sale.sku(), 2).join();
+        Reply overLimit = shop.placeOrderPatiently(buyer, Shop.unique("k"), sale.sku(), 2);
         assertThat(overLimit.status()).as("%s", overLimit).isEqualTo(409);
         assertThat(overLimit.problem()).isEqualTo("limit-exceeded");
 
-        Reply unknownSku = shop.placeOrder(buyer, Shop.unique("k"), "NO-SUCH-" + sale.sku(), 1).join();
+        Reply unknownSku = shop.placeOrderPatiently(buyer, Shop.unique("k"), "NO-SUCH-" + sale.sku(), 1);
         assertThat(unknownSku.status()).as("%s", unknownSku).isBetween(400, 499);
         assertThat(unknownSku.problem()).isNotEmpty();
 

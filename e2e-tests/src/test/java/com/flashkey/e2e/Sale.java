@@ -224,7 +224,7 @@ final class Sale {
     }
 
     /** Sends until the answer is not a "try again" one or the budget is spent; honours Retry-After (capped at 2 s). */
-    private static CompletableFuture<Reply> retrying(Supplier<CompletableFuture<Reply>> call, long deadline,
+    static CompletableFuture<Reply> retrying(Supplier<CompletableFuture<Reply>> call, long deadline,
             java.util.function.Consumer<Reply> seen) {
         return call.get().thenCompose(reply -> {
             seen.accept(reply);
