@@ -79,7 +79,7 @@ class LocalTokenBuckets {
         Policy policy = buckets.get(report).policy();
         long reset = (long) Math.ceil((capacity(policy) - tokens[report]) / rate(policy));
         return new Decision(allowed, (long) capacity(policy), Math.max(0, (long) Math.floor(tokens[report])),
-                Duration.ofMillis(retry), Duration.ofMillis(reset), Decision.Source.LOCAL);
+                Duration.ofMillis(retry), Duration.ofMillis(reset), Decision.Source.LOCAL, buckets.get(report).key());
     }
 
     private double capacity(Policy policy) {
