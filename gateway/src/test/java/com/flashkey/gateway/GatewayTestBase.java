@@ -14,13 +14,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import com.flashkey.gateway.ratelimit.RateLimiter;
 import com.flashkey.testsupport.TestInfrastructure;
 import com.flashkey.testsupport.TestRedisNamespace;
 
 /**
  * One gateway context (profile "it": small limits, short breaker windows, 127.0.0.1 as a trusted proxy) against
  * real Redis and the stub downstreams; shared by the integration test classes. Each test starts with empty
- * buckets, closed circuits and well-behaved stubs.
+ * buckets (in Redis and in this replica's memory), closed circuits and well-behaved stubs.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
@@ -43,12 +44,16 @@ abstract class GatewayTestBase {
     @Autowired
     ReactiveResilience4JCircuitBreakerFactory breakers;
 
+    @Autowired
+    RateLimiter rateLimiter;
+
     @LocalServerPort
     int port;
 
     @BeforeEach
     void startClean() {
         redis.deleteAll();
+        rateLimiter.forgetKnownEmptyBuckets();
         Stubs.resetAll();
         breakers.getCircuitBreakerRegistry().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
     }

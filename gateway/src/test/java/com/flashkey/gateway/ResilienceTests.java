@@ -8,6 +8,9 @@ import java.time.Duration;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.MediaType;
 
 import reactor.core.publisher.Mono;
@@ -47,6 +50,18 @@ class ResilienceTests extends GatewayTestBase {
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
             .until(() -> "{\"items\":[\"second\"]}".equals(getList()));
         assertThat(breakerState("catalog")).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void whenADownstreamFailsThenTheLogLineCarriesTheRequestId(CapturedOutput output) {
+        // Request ids reach log lines through Correlation.mdc, not through automatic context propagation.
+        Stubs.CATALOG.answerWith(500, "{}");
+        web.get().uri("/api/products?page=9&size=1").header("X-Request-Id", "req-fallback-log-1").exchange()
+            .expectStatus().isEqualTo(503);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getAll())
+            .containsPattern("Downstream catalog failed[^\n]*\"request\":\\{\"id\":\"req-fallback-log-1\"\\}"));
     }
 
     @Test

@@ -81,10 +81,13 @@ public record GatewayProperties(
      * @param redisBackoff after a Redis failure, how long to use the fallback without asking Redis
      * @param localFallbackReplicas gateway replicas sharing a global limit; the in-memory fallback admits
      *        {@code limit / replicas} so the sum stays near the global cap
+     * @param knownEmptyMaxHold a bucket Redis reported empty is refused by this replica without asking Redis until
+     *        it could hold a token again, but for at most this long (0: always ask Redis)
      * @param policies named token buckets used by the routes' {@code RateLimit} filters
      */
     public record RateLimit(@DefaultValue("true") boolean enabled, @NotNull Duration redisTimeout, @NotNull Duration redisBackoff,
-            @Min(1) int localFallbackReplicas, @NotEmpty Map<String, @Valid Policy> policies) {
+            @Min(1) int localFallbackReplicas, @DefaultValue("1s") @NotNull Duration knownEmptyMaxHold,
+            @NotEmpty Map<String, @Valid Policy> policies) {
     }
 
     /**

@@ -13,6 +13,8 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
+import com.flashkey.gateway.correlation.Correlation;
+
 import reactor.core.publisher.Mono;
 
 /**
@@ -51,10 +53,14 @@ class ProblemExceptionHandler implements WebExceptionHandler {
                     "The request could not be read.");
         }
         if (value == 502 || value == 503 || value == 504) {
-            log.warn("Downstream failure on {}: {}", exchange.getRequest().getPath(), ex.toString());
+            try (Correlation.Scope ids = Correlation.mdc(exchange)) {
+                log.warn("Downstream failure on {}: {}", exchange.getRequest().getPath(), ex.toString());
+            }
             return Problems.unavailable(exchange, Duration.ofSeconds(1), "A downstream service did not answer.");
         }
-        log.error("Unhandled error on {}", exchange.getRequest().getPath(), ex);
+        try (Correlation.Scope ids = Correlation.mdc(exchange)) {
+            log.error("Unhandled error on {}", exchange.getRequest().getPath(), ex);
+        }
         return Problems.write(exchange, HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
                 "The gateway failed to handle the request.");
     }

@@ -1,8 +1,11 @@
 package com.flashkey.gateway.ratelimit;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -16,7 +19,9 @@ import com.flashkey.gateway.config.GatewayProperties.Policy;
  */
 class LocalTokenBuckets {
 
+    /** One bucket's tokens; its lock guards them. */
     private static final class State {
+        final ReentrantLock lock = new ReentrantLock();
         double tokens;
         long updatedAt;
     }
@@ -30,15 +35,52 @@ class LocalTokenBuckets {
     LocalTokenBuckets(int replicas, LongSupplier clockMillis) {
         this.replicas = replicas;
         this.clockMillis = clockMillis;
+        // A state evicted while in use (idle for 10 minutes, or beyond 100,000 keys) comes back full: at worst one
+        // more burst for that key, in a limiter that only stands in while Redis is down.
         this.states = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(10, TimeUnit.MINUTES).build();
     }
 
-    /** All or nothing across the buckets; one lock, as this runs only while Redis is down. */
-    synchronized Decision take(List<Bucket> buckets) {
+    /**
+     * All or nothing across the buckets. Each bucket has its own lock, taken in key order (no deadlock), so
+     * requests of different clients do not queue behind one lock: this runs on the event loops while Redis is
+     * down, and one process-wide lock made all of them wait for whichever thread held it.
+     */
+    Decision take(List<Bucket> buckets) {
+        int n = buckets.size();
+        State[] stateOf = new State[n];
+        for (int i = 0; i < n; i++) {
+            Bucket bucket = buckets.get(i);
+            double capacity = capacity(bucket.policy());
+            stateOf[i] = states.get(bucket.key(), key -> {
+                State fresh = new State();
+                fresh.tokens = capacity;
+                fresh.updatedAt = clockMillis.getAsLong();
+                return fresh;
+            });
+        }
+        Integer[] lockOrder = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            lockOrder[i] = i;
+        }
+        Arrays.sort(lockOrder, Comparator.comparing(i -> buckets.get(i).key()));
+        for (Integer i : lockOrder) {
+            stateOf[i].lock.lock();
+        }
+        try {
+            return takeLocked(buckets, stateOf);
+        }
+        finally {
+            for (Integer i : lockOrder) {
+                stateOf[i].lock.unlock();
+            }
+        }
+    }
+
+    private Decision takeLocked(List<Bucket> buckets, State[] stateOf) {
+        // Read under the locks: a clock read before them could move a bucket's updatedAt backwards.
         long now = clockMillis.getAsLong();
         int n = buckets.size();
         double[] tokens = new double[n];
-        State[] stateOf = new State[n];
         boolean allowed = true;
         int report = 0;
         long retry = 0;
@@ -46,13 +88,7 @@ class LocalTokenBuckets {
             Bucket bucket = buckets.get(i);
             double capacity = capacity(bucket.policy());
             double rate = rate(bucket.policy());
-            State state = states.get(bucket.key(), key -> {
-                State fresh = new State();
-                fresh.tokens = capacity;
-                fresh.updatedAt = now;
-                return fresh;
-            });
-            stateOf[i] = state;
+            State state = stateOf[i];
             double tk = Math.min(capacity, state.tokens + Math.max(0, now - state.updatedAt) * rate);
             tokens[i] = tk;
             if (tk < 1) {
@@ -79,7 +115,7 @@ class LocalTokenBuckets {
         Policy policy = buckets.get(report).policy();
         long reset = (long) Math.ceil((capacity(policy) - tokens[report]) / rate(policy));
         return new Decision(allowed, (long) capacity(policy), Math.max(0, (long) Math.floor(tokens[report])),
-                Duration.ofMillis(retry), Duration.ofMillis(reset), Decision.Source.LOCAL);
+                Duration.ofMillis(retry), Duration.ofMillis(reset), Decision.Source.LOCAL, buckets.get(report).key());
     }
 
     private double capacity(Policy policy) {

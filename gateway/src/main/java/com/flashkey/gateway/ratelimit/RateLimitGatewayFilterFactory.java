@@ -89,7 +89,7 @@ class RateLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<RateLim
                 buckets.add(new Bucket(key, named.policy()));
             }
             boolean read = READS.contains(exchange.getRequest().getMethod());
-            return limiter.take(buckets, read).flatMap(decision -> {
+            return limiter.take(buckets, read, RequestEventLoop.of(exchange)).flatMap(decision -> {
                 if (decision.source() != Decision.Source.FAIL_OPEN) {
                     HttpHeaders headers = exchange.getResponse().getHeaders();
                     headers.set(LIMIT, Long.toString(decision.limit()));

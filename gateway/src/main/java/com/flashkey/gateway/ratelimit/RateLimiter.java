@@ -13,20 +13,25 @@ import org.springframework.stereotype.Component;
 import com.flashkey.gateway.config.GatewayProperties;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
- * Asks Redis first. When Redis does not answer in time (or failed within the back-off), reads pass (fail open:
- * browsing must not break because a limiter is down) and writes are counted by an in-memory limiter of the same
- * shape (an order flood must not reach the back end unthrottled).
+ * Asks Redis first, unless Redis reported one of the request's buckets empty a moment ago and it cannot have
+ * refilled yet ({@link EmptyBuckets}): then the refusal is answered here. When Redis does not answer in time (or
+ * failed within the back-off), reads pass (fail open: browsing must not break because a limiter is down) and
+ * writes are counted by an in-memory limiter of the same shape (an order flood must not reach the back end
+ * unthrottled).
  */
 @Component
-class RateLimiter implements ApplicationListener<ApplicationReadyEvent> {
+public class RateLimiter implements ApplicationListener<ApplicationReadyEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
 
     private final RedisTokenBuckets redis;
 
     private final LocalTokenBuckets local;
+
+    private final EmptyBuckets empty;
 
     private final Duration redisTimeout;
 
@@ -39,6 +44,7 @@ class RateLimiter implements ApplicationListener<ApplicationReadyEvent> {
     RateLimiter(RedisTokenBuckets redis, GatewayProperties properties) {
         this.redis = redis;
         this.local = new LocalTokenBuckets(properties.rateLimit().localFallbackReplicas(), System::currentTimeMillis);
+        this.empty = new EmptyBuckets(properties.rateLimit().knownEmptyMaxHold(), System::currentTimeMillis);
         this.redisTimeout = properties.rateLimit().redisTimeout();
         this.backoffMillis = properties.rateLimit().redisBackoff().toMillis();
     }
@@ -55,15 +61,36 @@ class RateLimiter implements ApplicationListener<ApplicationReadyEvent> {
         }).subscribe();
     }
 
-    Mono<Decision> take(List<Bucket> buckets, boolean read) {
-        if (System.currentTimeMillis() < redisDownUntil.get()) {
+    /**
+     * The decision for one request. {@code continueOn}: where the answer from Redis is delivered (the request's
+     * event loop), since Lettuce completes every reply on its single I/O thread.
+     */
+    Mono<Decision> take(List<Bucket> buckets, boolean read, Scheduler continueOn) {
+        Decision refused = empty.refusal(buckets);
+        if (refused != null) {
+            return Mono.just(refused);
+        }
+        long now = System.currentTimeMillis();
+        if (now < redisDownUntil.get()) {
             return Mono.fromSupplier(() -> fallback(buckets, read));
         }
-        return redis.take(buckets).timeout(redisTimeout).onErrorResume(ex -> {
-            redisDownUntil.set(System.currentTimeMillis() + backoffMillis);
-            warn(ex);
-            return Mono.fromSupplier(() -> fallback(buckets, read));
-        });
+        return redis.take(buckets)
+            .doOnNext(decision -> empty.remember(decision, now))
+            .timeout(redisTimeout)
+            .onErrorResume(ex -> {
+                redisDownUntil.set(System.currentTimeMillis() + backoffMillis);
+                warn(ex);
+                return Mono.fromSupplier(() -> fallback(buckets, read));
+            })
+            .publishOn(continueOn);
+    }
+
+    /**
+     * Forgets the buckets this replica holds as empty; for after buckets were deleted in Redis (tests do that
+     * between cases), which would otherwise take up to {@code known-empty-max-hold} to be noticed.
+     */
+    public void forgetKnownEmptyBuckets() {
+        empty.forget();
     }
 
     private Decision fallback(List<Bucket> buckets, boolean read) {

@@ -65,7 +65,8 @@ class RedisTokenBuckets {
             .map(result -> {
                 Bucket reported = buckets.get(result.get(1).intValue() - 1);
                 return new Decision(result.get(0) == 1L, reported.policy().capacity(), result.get(2),
-                        Duration.ofMillis(result.get(3)), Duration.ofMillis(result.get(4)), Decision.Source.REDIS);
+                        Duration.ofMillis(result.get(3)), Duration.ofMillis(result.get(4)), Decision.Source.REDIS,
+                        reported.key());
             });
     }
 }

@@ -16,6 +16,7 @@ import org.springframework.cloud.gateway.support.HasRouteId;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
 
+import com.flashkey.gateway.correlation.Correlation;
 import com.flashkey.gateway.requestsize.PayloadTooLargeException;
 
 import reactor.core.publisher.Mono;
@@ -68,8 +69,10 @@ class DownstreamGatewayFilterFactory extends AbstractGatewayFilterFactory<Downst
             .onErrorResume(ex -> !(ex instanceof PayloadTooLargeException) && !exchange.getResponse().isCommitted(), ex -> {
                 meters.counter("flashkey.gateway.fallback", "route", routeId, "downstream", guard.name(), "reason",
                         reason(ex)).increment();
-                log.warn("Downstream {} failed on route {} ({}); answering {}", guard.name(), routeId, reason(ex),
-                        fallback);
+                try (Correlation.Scope ids = Correlation.mdc(exchange)) {
+                    log.warn("Downstream {} failed on route {} ({}); answering {}", guard.name(), routeId,
+                            reason(ex), fallback);
+                }
                 return fallbacks.answer(fallback, exchange, retryAfter(guard, ex),
                         "The " + guard.name() + " service is not answering; retry shortly.");
             })

@@ -3,7 +3,10 @@ package com.flashkey.gateway.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
@@ -59,5 +62,40 @@ class LocalTokenBucketsTests {
         assertThat(admitted(buckets, List.of(new Bucket("g", global)), 30)).isEqualTo(5);
         assertThat(admitted(buckets, List.of(new Bucket("c", new Policy(20, Duration.ofMinutes(10), null, false))), 30))
             .as("per-client buckets are not divided").isEqualTo(20);
+    }
+
+    @Test
+    void whenManyThreadsTakeFromAGlobalBucketAtOnceThenExactlyItsSizeIsAdmitted() throws Exception {
+        LocalTokenBuckets buckets = new LocalTokenBuckets(1, clock::get);
+        Bucket global = new Bucket("global", new Policy(20, Duration.ofMinutes(10), null, true));
+        Policy perClient = new Policy(1000, Duration.ofMinutes(10), null, false);
+        AtomicInteger admitted = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            Thread worker = new Thread(() -> {
+                try {
+                    start.await();
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                for (int i = 0; i < 50; i++) {
+                    Bucket client = new Bucket("client-" + thread + "-" + (i % 5), perClient);
+                    if (buckets.take(List.of(client, global)).allowed()) {
+                        admitted.incrementAndGet();
+                    }
+                }
+            });
+            worker.start();
+            threads.add(worker);
+        }
+        start.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(admitted.get()).isEqualTo(20);
     }
 }
