@@ -4,6 +4,8 @@ import java.util.function.Supplier;
 
 import org.springframework.stereotype.Component;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import reactor.core.publisher.Mono;
@@ -19,12 +21,15 @@ public class WebhookMetrics {
     private final Timer signature;
     private final Timer db;
     private final Timer kafka;
+    private final DistributionSummary batchRows;
 
     WebhookMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.signature = stage("signature");
         this.db = stage("db");
         this.kafka = stage("kafka");
+        this.batchRows = DistributionSummary.builder("flashkey.payment.db.batch.rows")
+                .description("Callbacks recorded by one multi-row insert (group commit)").register(registry);
     }
 
     private Timer stage(String name) {
@@ -44,6 +49,20 @@ public class WebhookMetrics {
 
     <T> T timeSignature(Supplier<T> check) {
         return signature.record(check);
+    }
+
+    /** Gauges of the group commit: callbacks waiting for the next insert, and inserts running. */
+    void groupCommit(GroupCommit<?, ?> group) {
+        Gauge.builder("flashkey.payment.db.batch.waiting", group, GroupCommit::waiting)
+                .description("Callbacks waiting to join the next multi-row insert").register(registry);
+        Gauge.builder("flashkey.payment.db.batch.in.flight", group, GroupCommit::inFlight)
+                .description("Multi-row inserts running").register(registry);
+    }
+
+    /** Counts the rows of one group-commit statement. */
+    <T> Mono<T> recordBatch(int rows, Mono<T> statement) {
+        batchRows.record(rows);
+        return statement;
     }
 
     <T> Mono<T> timeDb(Mono<T> operation) {
