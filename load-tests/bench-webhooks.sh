@@ -8,7 +8,7 @@
 #
 # Usage (after ./mvnw -pl payment-callback-service -am package -DskipTests):
 #   load-tests/bench-webhooks.sh [NAME=JAR ...]      default: current=payment-callback-service/target/<jar>
-#   env: ROUNDS (3) DURATION s (20) CONNS (50) APP_PORT (36084) KAFKA_PORT (36092)
+#   env: ROUNDS (3) DURATION s (20) WARMUP s (20, lets the JIT settle first) CONNS (50) APP_PORT (36084) KAFKA_PORT (36092)
 #        PROFILE=/path/to/libasyncProfiler.so  writes CPU stacks (collapsed, for flamegraph tools) of each subject run to $OUT_DIR
 #        OUT_DIR (/tmp/bench-webhooks)  JAVA_OPTS (-Xmx512m)
 # Prefix with `nice -n 10` on a shared machine. (jcmd needs the agent options quoted inside: it would split them at '='.)
@@ -17,6 +17,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-20}
+WARMUP=${WARMUP:-20}
 CONNS=${CONNS:-50}
 APP_PORT=${APP_PORT:-36084}
 KAFKA_PORT=${KAFKA_PORT:-36092}
@@ -57,23 +58,34 @@ run_one() { # name jar round
   local name=$1 jar=$2 round=$3 db="t_bench_webhooks_${RANDOM}_$round" app log
   DBS+=("$db")
   log="$WORK/$name-$round.log"
-  java $JAVA_OPTS -Duser.timezone=UTC -jar "$jar" --server.port="$APP_PORT" \
-    --spring.r2dbc.url="r2dbc:mysql://127.0.0.1:3306/$db?connectionTimeZone=UTC&createDatabaseIfNotExist=true" \
-    --spring.flyway.default-schema="$db" --spring.flyway.schemas="$db" \
-    --spring.kafka.bootstrap-servers="$BOOTSTRAP" --flashkey.kafka.topic-prefix="bench$round$name." \
-    --flashkey.payment.providers.simpay.secrets="$SECRET" --flashkey.payment.reconciliation.enabled=false \
-    --logging.level.root=WARN >"$log" 2>&1 &
-  app=$!
-  PIDS+=($app)
-  for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$APP_PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
+  # The port is in the ephemeral range: another process's outgoing connection may hold it for a while.
+  for attempt in 1 2 3 4 5; do
+    for _ in $(seq 1 30); do [ -z "$(ss -Htan "sport = :$APP_PORT")" ] && break; sleep 1; done
+    java $JAVA_OPTS -Duser.timezone=UTC -jar "$jar" --server.port="$APP_PORT" \
+      --spring.r2dbc.url="r2dbc:mysql://127.0.0.1:3306/$db?connectionTimeZone=UTC&createDatabaseIfNotExist=true" \
+      --spring.flyway.default-schema="$db" --spring.flyway.schemas="$db" \
+      --spring.kafka.bootstrap-servers="$BOOTSTRAP" --flashkey.kafka.topic-prefix="bench$round$name." \
+      --flashkey.payment.providers.simpay.secrets="$SECRET" --flashkey.payment.reconciliation.enabled=false \
+      --logging.level.root=WARN >"$log" 2>&1 &
+    app=$!
+    PIDS+=($app)
+    for _ in $(seq 1 180); do
+      curl -sf "http://127.0.0.1:$APP_PORT/actuator/health/readiness" >/dev/null && break
+      kill -0 "$app" 2>/dev/null || break
+      sleep 1
+    done
+    curl -sf "http://127.0.0.1:$APP_PORT/actuator/health/readiness" >/dev/null && break
+    grep -q "already in use" "$log" || { tail -40 "$log"; exit 1; }
+    echo "port $APP_PORT taken, retrying ($attempt)"; wait "$app" 2>/dev/null || true; sleep 5
+  done
   curl -sf "http://127.0.0.1:$APP_PORT/actuator/health/readiness" >/dev/null || { tail -40 "$log"; exit 1; }
-  python3 $MODULE/load/simpay_requests.py 30000 "$SECRET" >"$WORK/warm.tsv"
+  python3 $MODULE/load/simpay_requests.py $((WARMUP * 4000)) "$SECRET" >"$WORK/warm.tsv"
   python3 $MODULE/load/simpay_requests.py $((DURATION * 8000)) "$SECRET" >"$WORK/run.tsv"
-  REQUESTS="$WORK/warm.tsv" THREADS=2 wrk --timeout 30s -t2 -c"$CONNS" -d8s -s $MODULE/load/simpay.lua \
+  REQUESTS="$WORK/warm.tsv" THREADS=2 wrk --timeout 30s -t2 -c"$CONNS" -d"${WARMUP}s" -s $MODULE/load/simpay.lua \
     "http://127.0.0.1:$APP_PORT" >/dev/null
   sleep 1
   if [ -n "${PROFILE:-}" ]; then
-    jcmd "$app" JVMTI.agent_load "$PROFILE" "\"start,event=cpu,interval=1ms,file=$OUT_DIR/$name-$round.collapsed\"" >/dev/null
+    jcmd "$app" JVMTI.agent_load "$PROFILE" "\"start,event=cpu,interval=1ms,threads,file=$OUT_DIR/$name-$round.collapsed\"" >/dev/null
   fi
   local c0 c1
   c0=$(cpu_ticks "$app")
@@ -84,10 +96,15 @@ run_one() { # name jar round
     jcmd "$app" JVMTI.agent_load "$PROFILE" "\"stop,file=$OUT_DIR/$name-$round.collapsed\"" >/dev/null || true
   fi
   cp "$WORK/wrk.txt" "$OUT_DIR/$name-$round.wrk.txt"
+  # Stage timers (signature, db, kafka) and group-commit batch sizes, cumulative over warm-up and run.
+  curl -s "http://127.0.0.1:$APP_PORT/actuator/prometheus" \
+    | grep -E "^flashkey_payment_(webhook_stage_seconds|db_batch_rows)_(sum|count)" >"$OUT_DIR/$name-$round.meters.txt" || true
   sleep 3
   local rows
   rows=$(mysql -uroot -h127.0.0.1 -N -e "SELECT COUNT(*) FROM \`$db\`.payment_notifications")
   kill "$app"; wait "$app" 2>/dev/null || true
+  for _ in $(seq 1 60); do ss -ltn "sport = :$APP_PORT" | grep -q LISTEN || break; sleep 1; done
+  cp "$log" "$OUT_DIR/$name-$round.log"
   mysql -uroot -h127.0.0.1 -e "DROP DATABASE IF EXISTS \`$db\`"
   python3 - "$WORK/wrk.txt" "$name" "$round" "$(( (c1 - c0) * 1000 / TICK ))" "$rows" "$(cut -d' ' -f1 /proc/loadavg)" \
     >>"$WORK/results.tsv" <<'PY'
