@@ -26,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param retryAfter     the {@code Retry-After} sent with every 503
  * @param partitions     partitions of the topics this service declares
  * @param providers      the payment providers and their merchant secrets
+ * @param groupCommit    how callbacks' rows are grouped into multi-row inserts
  * @param relay          the job that publishes recorded notifications whose publish failed
  * @param reconciliation the job that asks the provider about orders still unpaid
  * @param simulator      the local payment simulator (profiles {@code local}, {@code demo})
@@ -34,7 +35,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("flashkey.payment")
 public record PaymentProperties(@NotNull DataSize maxBodySize, @NotNull Duration publishTimeout,
         @NotNull Duration dbTimeout, @NotNull Duration lease, @NotNull Duration retryAfter,
-        @Min(1) int partitions, @Valid @NotNull Providers providers, @Valid @NotNull Relay relay,
+        @Min(1) int partitions, @Valid @NotNull Providers providers, @Valid @NotNull GroupCommit groupCommit, @Valid @NotNull Relay relay,
         @Valid @NotNull Reconciliation reconciliation, @Valid @NotNull Simulator simulator) {
 
     /**
@@ -71,6 +72,14 @@ public record PaymentProperties(@NotNull DataSize maxBodySize, @NotNull Duration
         public String toString() {
             return "Epay[enabled=" + enabled + ", pid=" + pid + ", key=redacted, currency=" + currency + "]";
         }
+    }
+
+    /**
+     * @param maxRows     most callbacks recorded by one multi-row insert
+     * @param maxInFlight most such inserts running at once; callbacks arriving meanwhile wait and form the next one
+     *                    (keep it below the R2DBC pool size, which the duplicate path and the jobs also use)
+     */
+    public record GroupCommit(@Min(1) @Max(1000) int maxRows, @Min(1) @Max(64) int maxInFlight) {
     }
 
     /**

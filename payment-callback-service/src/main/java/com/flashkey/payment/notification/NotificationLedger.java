@@ -1,12 +1,17 @@
 package com.flashkey.payment.notification;
 
 import java.time.Instant;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 
 import io.r2dbc.spi.Readable;
+import io.r2dbc.spi.Statement;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -23,26 +28,82 @@ public class NotificationLedger {
         this.db = db;
     }
 
+    /** One copy to record as RECEIVED, with a publish lease until {@code leaseUntil}. */
+    record Insert(PaymentNotification notification, Instant now, Instant leaseUntil) {
+    }
+
     /**
-     * Records a notification as RECEIVED with a publish lease held by the caller.
+     * What recording one copy found.
      *
-     * @return the new row id, or empty when this provider event is already recorded
+     * @param id the row id; 0 when {@link Kind#EXISTING}
      */
-    Mono<Optional<Long>> insertFirst(PaymentNotification n, Instant now, Instant leaseUntil) {
+    record Inserted(Kind kind, long id) {
+
+        enum Kind {
+            /** This copy inserted the row and holds its publish lease. */
+            FIRST,
+            /** An earlier copy in the same statement inserted the row (committed, lease held by that copy). */
+            SAME_BATCH,
+            /** The row was already there before this statement. */
+            EXISTING
+        }
+    }
+
+    /**
+     * Records a batch of copies in one multi-row statement (one commit), each as RECEIVED with a publish lease held
+     * by its caller. Insert first per copy: the unique key decides which copy is the first, also between copies in
+     * the same batch (the earliest in the list wins).
+     *
+     * @return one result per copy, in the copies' order
+     */
+    Mono<List<Inserted>> insertFirst(List<Insert> batch) {
         // INSERT IGNORE, not a caught duplicate-key error: r2dbc-mysql left connections hanging after error
         // packets under a 500-copy burst. IGNORE only downgrades the unique-key clash here: every other value is
-        // validated (lengths, formats) before it gets this far.
-        return db.sql("INSERT IGNORE INTO payment_notifications (provider, provider_event_id, order_no, amount_minor, "
-                        + "currency, transaction_id, paid_at, received_at, state, lease_until, publish_attempts) "
-                        + "VALUES (:provider, :eventId, :orderNo, :amount, :currency, :tx, :paidAt, :now, 'RECEIVED', "
-                        + ":lease, 1)")
-                .bind("provider", n.provider()).bind("eventId", n.providerEventId()).bind("orderNo", n.orderNo())
-                .bind("amount", n.amountMinor()).bind("currency", n.currency()).bind("tx", n.transactionId())
-                .bind("paidAt", n.paidAt()).bind("now", now).bind("lease", leaseUntil)
-                .filter(s -> s.returnGeneratedValues("id"))
-                .map(row -> Optional.ofNullable(row.get("id", Long.class)).filter(id -> id > 0))
-                .first()
-                .defaultIfEmpty(Optional.empty());
+        // validated (lengths, formats) before it gets this far. RETURNING (MariaDB) lists only the rows this
+        // statement inserted, which tells each copy whether it was the first.
+        StringBuilder sql = new StringBuilder(120 + 40 * batch.size())
+                .append("INSERT IGNORE INTO payment_notifications (provider, provider_event_id, order_no, ")
+                .append("amount_minor, currency, transaction_id, paid_at, received_at, state, lease_until, ")
+                .append("publish_attempts) VALUES ");
+        for (int i = 0; i < batch.size(); i++) {
+            sql.append(i == 0 ? "(" : ",(").append("?,?,?,?,?,?,?,?,'RECEIVED',?,1)");
+        }
+        sql.append(" RETURNING id, provider, provider_event_id");
+        return db.inConnectionMany(connection -> {
+                    Statement statement = connection.createStatement(sql.toString());
+                    int p = 0;
+                    for (Insert insert : batch) {
+                        PaymentNotification n = insert.notification();
+                        statement.bind(p++, n.provider()).bind(p++, n.providerEventId()).bind(p++, n.orderNo())
+                                .bind(p++, n.amountMinor()).bind(p++, n.currency()).bind(p++, n.transactionId())
+                                .bind(p++, n.paidAt()).bind(p++, insert.now()).bind(p++, insert.leaseUntil());
+                    }
+                    return Flux.from(statement.execute())
+                            .concatMap(result -> result.map((row, meta) -> Map.entry(
+                                    key(row.get("provider", String.class), row.get("provider_event_id", String.class)),
+                                    row.get("id", Long.class))));
+                })
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .map(inserted -> {
+                    List<Inserted> results = new ArrayList<>(batch.size());
+                    Set<String> claimed = new HashSet<>();
+                    for (Insert insert : batch) {
+                        String key = key(insert.notification().provider(), insert.notification().providerEventId());
+                        Long id = inserted.get(key);
+                        if (id == null) {
+                            results.add(new Inserted(Inserted.Kind.EXISTING, 0));
+                        }
+                        else {
+                            results.add(new Inserted(claimed.add(key) ? Inserted.Kind.FIRST : Inserted.Kind.SAME_BATCH,
+                                    id));
+                        }
+                    }
+                    return results;
+                });
+    }
+
+    private static String key(String provider, String providerEventId) {
+        return provider + '\n' + providerEventId;
     }
 
     Mono<StoredNotification> find(String provider, String providerEventId) {

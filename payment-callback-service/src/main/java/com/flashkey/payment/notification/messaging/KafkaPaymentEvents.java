@@ -40,9 +40,13 @@ class KafkaPaymentEvents implements PaymentEvents {
                 clock.instant(), event.orderNo(), event);
         byte[] value = codec.write(envelope);
         // KafkaProducer.send() blocks while it waits for metadata or buffer space (max.block.ms), e.g. when the
-        // broker is down, so it is called off the event loop.
+        // broker is down, so it is called off the event loop. Many sends are in flight at once (one per waiting
+        // callback); the idempotent producer batches them (linger.ms) and keeps their order per partition.
+        // The acknowledgement arrives on the producer's single network thread: the caller's remaining work (audit,
+        // metrics, the HTTP answer) moves to the parallel scheduler so that thread goes back to sending at once.
         return Mono.fromFuture(() -> kafka.send(topic, envelope.key(), value))
                 .subscribeOn(Schedulers.boundedElastic())
+                .publishOn(Schedulers.parallel())
                 .then();
     }
 }
