@@ -19,7 +19,8 @@
 #   BENCH_STOCK (100000, at most 100000: one import)   BENCH_WARM_SECONDS (10, accepted load before the measured runs)
 #   BENCH_PORT_BASE (3808: catalog 38081, inventory 38082, order 38083)
 #   BENCH_KAFKA (host:port of a running broker; default: use or start one on BENCH_KAFKA_PORT, 39092, controller +1)
-#   BENCH_PROFILE (empty; "cpu" or "alloc" attaches async-profiler to order-service during the accepted run;
+#   BENCH_PROFILE (empty; "cpu" or "alloc" attaches async-profiler during the accepted run to BENCH_PROFILE_TARGETS,
+#                  "order" by default, or e.g. "order inventory";
 #                  ASYNC_PROFILER_SO locates libasyncProfiler.so; BENCH_PROFILE_FORMAT html or collapsed)
 #   BENCH_KEEP (0; 1 leaves the services running)
 set -euo pipefail
@@ -169,15 +170,21 @@ ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 phase() { # name sku seconds expected-status
   local name=$1 out=$WORK/$1.out before=() i=0 svc
   for svc in order inventory catalog; do before+=("$(ticks "${PID[$svc]}")"); done
-  local prof=""
+  local prof="" target
   if [ "$name" = accepted ] && [ -n "${BENCH_PROFILE:-}" ]; then
-    prof=$WORK/profile-${BENCH_PROFILE}.${BENCH_PROFILE_FORMAT:-html}
-    jcmd "${PID[order]}" JVMTI.agent_load "${ASYNC_PROFILER_SO:?set ASYNC_PROFILER_SO}" \
-      "\"start,event=${BENCH_PROFILE},interval=1ms,file=$prof\"" >"$WORK/profiler.out" # jcmd wants the options quoted
+    prof=$WORK/profile-${BENCH_PROFILE}-SVC.${BENCH_PROFILE_FORMAT:-html}
+    for target in ${BENCH_PROFILE_TARGETS:-order}; do # jcmd wants the agent's options quoted
+      jcmd "${PID[$target]}" JVMTI.agent_load "${ASYNC_PROFILER_SO:?set ASYNC_PROFILER_SO}" \
+        "\"start,event=${BENCH_PROFILE},interval=1ms,file=${prof/SVC/$target}\"" >>"$WORK/profiler.out"
+    done
   fi
   BENCH_SKU=$2 BENCH_RUN=$RUN_ID-$name wrk -t"$THREADS" -c"$CONNS" -d"${3}s" --timeout 10s \
     -s load-tests/wrk/place-order.lua "http://127.0.0.1:${PORT[order]}" >"$out" 2>&1 || true
-  [ -z "$prof" ] || jcmd "${PID[order]}" JVMTI.agent_load "$ASYNC_PROFILER_SO" "\"stop,file=$prof\"" >>"$WORK/profiler.out"
+  if [ -n "$prof" ]; then
+    for target in ${BENCH_PROFILE_TARGETS:-order}; do
+      jcmd "${PID[$target]}" JVMTI.agent_load "$ASYNC_PROFILER_SO" "\"stop,file=${prof/SVC/$target}\"" >>"$WORK/profiler.out"
+    done
+  fi
   local dur p50 p99 ok cpu=""
   dur=$(awk '$1=="duration_s"{print $2}' "$out")
   p50=$(awk '$1=="latency"{print $3}' "$out")
@@ -197,8 +204,13 @@ phase() { # name sku seconds expected-status
 echo "== bench-orders $RUN_ID: jars ${BENCH_JARS:-from target/}, wrk -t$THREADS -c$CONNS, $(uptime | sed 's/.*load/load/')"
 [ "$COLD" -gt 0 ] && phase cold "$SKU_ON" "$COLD" 202
 # The one unit of the sold-out product goes first, so every later order for it is refused.
-curl -fsS -m 10 -o /dev/null -X POST "http://127.0.0.1:${PORT[order]}/api/orders" -H 'Content-Type: application/json' \
-  -H "Idempotency-Key: $RUN_ID-last" -d "{\"sku\":\"$SKU_OUT\",\"quantity\":1,\"email\":\"last@bench.example\"}" || true
+# (Retried with the same key: a cold first call may answer 503, and a retry then places it.)
+for _ in $(seq 20); do
+  curl -fsS -m 10 -o /dev/null -X POST "http://127.0.0.1:${PORT[order]}/api/orders" -H 'Content-Type: application/json' \
+    -H "Idempotency-Key: $RUN_ID-last" -d "{\"sku\":\"$SKU_OUT\",\"quantity\":1,\"email\":\"last@bench.example\"}" \
+    2>/dev/null && break
+  sleep 1
+done
 if [ "$WARM" -gt 0 ]; then
   BENCH_SKU=$SKU_ON BENCH_RUN=$RUN_ID-warm wrk -t"$THREADS" -c"$CONNS" -d"${WARM}s" \
     -s load-tests/wrk/place-order.lua "http://127.0.0.1:${PORT[order]}" >"$WORK/warm.out" 2>&1 || true
