@@ -22,6 +22,7 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import com.flashkey.order.catalog.CatalogClient;
 import com.flashkey.order.config.OrderProperties;
 import com.flashkey.order.inventory.InventoryClient;
 import com.flashkey.order.inventory.ReservationRequest;
@@ -34,9 +35,9 @@ import com.flashkey.order.inventory.ReservationRequest;
  * <li>inventory's reserve (and now and then its release) for {@code warm-up.sku}, with a sale window that has
  * ended: inventory answers NOT_ON_SALE without moving any stock, after building an empty counter for the SKU once;
  * the same few order numbers are reused, so Redis keeps only a handful of short-lived answers;</li>
- * <li>this service's own {@code POST /api/orders} for the same SKU, over HTTP: catalog answers 404 for it, so the
- * web layer, validation, the idempotency claim and its release, the catalog client and the problem answer run, and
- * no order is placed.</li>
+ * <li>this service's own {@code POST /api/orders} for the same SKU, over HTTP: catalog answers 404 for it (asked
+ * about once a second: "not found" is cached briefly), so the web layer, validation, the idempotency claim and its
+ * release and the problem answer run, and no order is placed.</li>
  * </ul>
  * It first waits (within {@code max-duration}) for inventory to answer at all; whatever happens, readiness turns UP
  * at the end, at worst after {@code max-duration}, with a warning: a warm-up that cannot run must not keep the
@@ -51,6 +52,7 @@ class PlacementWarmUp implements ReactiveHealthIndicator {
     private static final int ORDER_NUMBERS = 64;
 
     private final InventoryClient inventory;
+    private final CatalogClient catalog;
     private final WebClient.Builder webClients;
     private final Environment environment;
     private final OrderProperties.WarmUp settings;
@@ -58,9 +60,10 @@ class PlacementWarmUp implements ReactiveHealthIndicator {
     private volatile boolean done;
     private volatile Disposable running;
 
-    PlacementWarmUp(InventoryClient inventory, WebClient.Builder webClients, Environment environment,
-            OrderProperties properties) {
+    PlacementWarmUp(InventoryClient inventory, CatalogClient catalog, WebClient.Builder webClients,
+            Environment environment, OrderProperties properties) {
         this.inventory = inventory;
+        this.catalog = catalog;
         this.webClients = webClients;
         this.environment = environment;
         this.settings = properties.warmUp();
@@ -87,7 +90,13 @@ class PlacementWarmUp implements ReactiveHealthIndicator {
         // Runs beside the started application (which answers liveness meanwhile); the Disposable is kept so
         // shutdown can stop it.
         running = warmUp(port).timeout(settings.maxDuration())
-                .doFinally(signal -> done = true)
+                .doFinally(signal -> {
+                    // Failures of calls made on a cold JVM while the peers started must not keep a breaker open
+                    // for the first real buyers.
+                    inventory.forgetFailures();
+                    catalog.forgetFailures();
+                    done = true;
+                })
                 .subscribe(rounds -> log.info("warm-up done: {} rounds in {} ms, ready for traffic", rounds,
                         (System.nanoTime() - started) / 1_000_000),
                         ex -> log.warn("warm-up stopped early ({}); ready for traffic anyway", ex.toString()));
