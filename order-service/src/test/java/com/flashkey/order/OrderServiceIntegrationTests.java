@@ -67,6 +67,8 @@ import static org.mockito.Mockito.doReturn;
         "flashkey.order.events.retry-backoff=100ms", "flashkey.order.events.retry-attempts=6",
         "flashkey.order.limits.lookups-per-minute=5", "flashkey.order.ingest.batch-size=300",
         "flashkey.order.topic-partitions=3",
+        // Tests count inventory calls; the start-up warm-up has its own test (PlacementWarmUpIntegrationTests).
+        "flashkey.order.warm-up.enabled=false",
         // The test machine is shared and often overloaded: generous timeouts keep outages apart from slowness.
         "flashkey.order.catalog-timeout=5s", "flashkey.order.inventory-timeout=5s", "spring.data.redis.timeout=10s" })
 @AutoConfigureWebTestClient(timeout = "30s")
@@ -258,6 +260,24 @@ class OrderServiceIntegrationTests {
         expectProblem(place("k-" + UUID.randomUUID(), "LIMIT-1", 2, "greedy@example.com"), 409, "limit-exceeded");
         expectProblem(place("k-" + UUID.randomUUID(), "NO-SUCH-SKU", 1, "x@example.com"), 404, "not-found");
         assertThat(standIns.stock("LIMIT-1")).isEqualTo(98);
+    }
+
+    @Test
+    void whenInventorySaysSoldOutThenLaterBuyersAreRefusedHereWithoutAnInventoryCallUntilTheFlagLapses() {
+        standIns.product("FLAG-1", "1.00", 3, 1);
+        place("k-" + UUID.randomUUID(), "FLAG-1", 1, "flag-first@example.com").expectStatus().isAccepted();
+        expectProblem(place("k-" + UUID.randomUUID(), "FLAG-1", 1, "flag-second@example.com"), 409, "sold-out");
+        int calls = standIns.reserveCalls.get();
+        for (int i = 0; i < 5; i++) {
+            expectProblem(place("k-" + UUID.randomUUID(), "FLAG-1", 1, "flag-" + i + "@example.com"), 409, "sold-out");
+        }
+        assertThat(standIns.reserveCalls.get()).isEqualTo(calls);
+        // Stock comes back (inventory released a reservation): offered again once the flag's TTL (1 s) has passed.
+        standIns.product("FLAG-1", "1.00", 3, 1);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> place(
+                "k-" + UUID.randomUUID(), "FLAG-1", 1, "flag-late-" + UUID.randomUUID() + "@example.com")
+                .returnResult(String.class).getStatus().value() == 202);
+        assertThat(standIns.stock("FLAG-1")).isZero();
     }
 
     @Test

@@ -30,6 +30,7 @@ public class CatalogClient {
     private final WebClient web;
     private final Duration timeout;
     private final Duration ttl;
+    private final Duration notFoundTtl;
     private final CircuitBreaker breaker;
     private final Map<String, Mono<Product>> cache = new ConcurrentHashMap<>();
 
@@ -37,6 +38,7 @@ public class CatalogClient {
         this.web = builder.clone().baseUrl(properties.catalogUrl().toString()).build();
         this.timeout = properties.catalogTimeout();
         this.ttl = properties.catalogCacheTtl();
+        this.notFoundTtl = ttl.compareTo(Duration.ofSeconds(1)) < 0 ? ttl : Duration.ofSeconds(1);
         this.breaker = CircuitBreaker.of("catalog", CircuitBreakerConfig.custom().slidingWindowSize(20)
                 .minimumNumberOfCalls(10).failureRateThreshold(50).waitDurationInOpenState(Duration.ofSeconds(5))
                 .ignoreExceptions(ProductNotFoundException.class).build());
@@ -51,8 +53,19 @@ public class CatalogClient {
     }
 
     private Mono<Product> cachedFetch(String sku) {
-        // Successes live for the TTL; failures are not cached, so the next request asks again (through the breaker).
-        return fetch(sku).cache(product -> ttl, error -> Duration.ZERO, () -> Duration.ZERO);
+        // Successes live for the TTL; "no such product" for a second, so a storm of orders for an unknown SKU (a typo,
+        // a bot, the start-up warm-up) asks catalog once a second, not once a request; outages are not cached, so
+        // the next request asks again (through the breaker).
+        return fetch(sku).cache(product -> ttl,
+                error -> error instanceof ProductNotFoundException ? notFoundTtl : Duration.ZERO, () -> Duration.ZERO);
+    }
+
+    /**
+     * Forgets the failures the breaker has counted so far. For the start-up warm-up: its calls ran on a cold JVM
+     * while the peers were starting too, so they say nothing about catalog now and must not keep the breaker open.
+     */
+    public void forgetFailures() {
+        breaker.reset();
     }
 
     private Mono<Product> fetch(String sku) {

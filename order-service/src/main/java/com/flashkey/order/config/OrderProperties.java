@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -31,6 +32,9 @@ import org.springframework.validation.annotation.Validated;
  * @param idempotencyLease  how long an in-flight request holds its key before another may take over
  * @param idempotencyWait   how long a concurrent duplicate waits for the first request's answer
  * @param topicPartitions   partitions of the topics this service creates
+ * @param soldOutTtl        how long a SKU that inventory reported empty is refused here without asking inventory
+ *                          (0 turns the local sold-out flag off); stock that comes back waits at most this long
+ * @param warmUp            the start-up warm-up that runs before the service reports ready
  */
 @Validated
 @ConfigurationProperties("flashkey.order")
@@ -40,7 +44,8 @@ public record OrderProperties(@NotNull URI catalogUrl, @NotNull URI inventoryUrl
         @NotNull Duration placedRecordTtl, @NotNull Duration idempotencyTtl, @NotNull Duration idempotencyLease,
         @NotNull Duration idempotencyWait, @Min(1) int topicPartitions, @Valid @NotNull Shards shards,
         @Valid @NotNull Ingest ingest, @Valid @NotNull Events events, @Valid @NotNull Outbox outbox,
-        @Valid @NotNull Expiry expiry, @Valid @NotNull Limits limits) {
+        @Valid @NotNull Expiry expiry, @Valid @NotNull Limits limits, @NotNull Duration soldOutTtl,
+        @Valid @NotNull WarmUp warmUp) {
 
     /**
      * The shard databases {@code orders_0..orders_{count-1}}.
@@ -121,5 +126,21 @@ public record OrderProperties(@NotNull URI catalogUrl, @NotNull URI inventoryUrl
      * @param resendsPerHour   resend requests per order per hour
      */
     public record Limits(@Min(1) int lookupsPerMinute, @Min(1) int resendsPerHour) {
+    }
+
+    /**
+     * Start-up warm-up: before readiness turns UP, the placement path's code (inventory reserve and release, the
+     * order endpoint, JSON, Redis) runs {@code requests} times against {@code sku}, a SKU no sale uses, so the first
+     * real buyers meet compiled code and open connections instead of a cold JVM whose first calls outlast the
+     * inventory timeout.
+     *
+     * @param enabled     off in tests that count inventory calls
+     * @param requests    rounds of warm-up calls
+     * @param concurrency rounds in flight at once
+     * @param sku         a SKU that is never on sale: inventory answers it without touching real stock
+     * @param maxDuration the warm-up gives up after this (readiness then turns UP anyway, with a warning)
+     */
+    public record WarmUp(boolean enabled, @Min(0) int requests, @Min(1) int concurrency,
+            @NotBlank @Pattern(regexp = "[A-Z0-9][A-Z0-9-]{1,39}") String sku, @NotNull Duration maxDuration) {
     }
 }

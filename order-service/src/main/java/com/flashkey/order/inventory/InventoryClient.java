@@ -55,6 +55,14 @@ public class InventoryClient {
                 .onErrorMap(ex -> new InventoryUnavailableException(orderNo, DEFAULT_RETRY_AFTER, ex));
     }
 
+    /**
+     * Forgets the failures the breaker has counted so far. For the start-up warm-up: its calls ran on a cold JVM
+     * (and may have waited for inventory to start), so they say nothing about inventory now.
+     */
+    public void forgetFailures() {
+        breaker.reset();
+    }
+
     private static Duration retryAfter(Throwable ex) {
         if (ex instanceof WebClientResponseException response) {
             String header = response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER);

@@ -21,6 +21,7 @@ import com.flashkey.order.idempotency.IdempotencyStore;
 import com.flashkey.order.inventory.InventoryClient;
 import com.flashkey.order.inventory.Reservation;
 import com.flashkey.order.inventory.ReservationRequest;
+import com.flashkey.order.inventory.SoldOutFlags;
 
 /**
  * Places orders: product and window from catalog, stock from inventory, then order.placed on Kafka. No database
@@ -37,19 +38,21 @@ public class OrderPlacement {
     private final OrderEventPublisher events;
     private final PlacedOrders placedOrders;
     private final IdempotencyStore idempotency;
+    private final SoldOutFlags soldOut;
     private final JsonMapper json;
     private final Clock clock;
     private final OrderProperties properties;
     private final int shards;
 
     OrderPlacement(CatalogClient catalog, InventoryClient inventory, OrderEventPublisher events,
-            PlacedOrders placedOrders, IdempotencyStore idempotency, JsonMapper json, Clock clock,
+            PlacedOrders placedOrders, IdempotencyStore idempotency, SoldOutFlags soldOut, JsonMapper json, Clock clock,
             OrderProperties properties) {
         this.catalog = catalog;
         this.inventory = inventory;
         this.events = events;
         this.placedOrders = placedOrders;
         this.idempotency = idempotency;
+        this.soldOut = soldOut;
         this.json = json;
         this.clock = clock;
         this.properties = properties;
@@ -78,6 +81,10 @@ public class OrderPlacement {
                 return Mono.just(Answer.rejected(OrderRejectedException.Reason.LIMIT_EXCEEDED,
                         "at most " + product.perBuyerLimit() + " of " + product.sku() + " per buyer"));
             }
+            if (soldOut.soldOut(product.sku())) {
+                // inventory said a moment ago that nothing is left: refuse without asking it again.
+                return Mono.just(soldOutAnswer(product));
+            }
             return reserveAndPublish(command, product, now);
         });
     }
@@ -92,7 +99,8 @@ public class OrderPlacement {
                 amountMinor, product.currency(), command.locale(), command.idempotencyKey(), now, expiresAt);
         return inventory.reserve(request)
                 // A reserve that timed out may still have reserved: release (idempotent) before giving up.
-                .onErrorResume(ex -> releaseQuietly(orderNo).then(Mono.error(ex)))
+                .onErrorResume(ex -> releaseQuietly(orderNo, product.sku()).then(Mono.error(ex)))
+                .doOnNext(reservation -> soldOut.noteAnswer(product.sku(), reservation))
                 .flatMap(reservation -> reservation.reserved()
                         ? publish(placed).thenReturn(Answer.accepted(placed(placed)))
                         : Mono.just(rejection(reservation, product)));
@@ -100,7 +108,7 @@ public class OrderPlacement {
 
     private Mono<Void> publish(OrderPlaced placed) {
         return events.publish(Topics.ORDER_PLACED, placed)
-                .onErrorResume(ex -> releaseQuietly(new OrderNo(placed.orderNo()))
+                .onErrorResume(ex -> releaseQuietly(new OrderNo(placed.orderNo()), placed.sku())
                         .then(Mono.error(new EventsUnavailableException(placed.orderNo(), ex))))
                 // The Redis copy only speeds up the first lookups; the order is accepted without it.
                 .then(placedOrders.remember(placed).onErrorResume(ex -> {
@@ -109,7 +117,9 @@ public class OrderPlacement {
                 }));
     }
 
-    private Mono<Void> releaseQuietly(OrderNo orderNo) {
+    private Mono<Void> releaseQuietly(OrderNo orderNo, String sku) {
+        // Units may come back: the next buyer of the SKU asks inventory again.
+        soldOut.clear(sku);
         return inventory.release(orderNo.value()).then().onErrorResume(ex -> {
             // inventory's own reservation deadline frees the stock later; nothing else can be done now.
             log.error("release of {} failed; stock stays held until its deadline: {}", orderNo, ex.toString());
@@ -132,13 +142,17 @@ public class OrderPlacement {
 
     private static Answer rejection(Reservation reservation, Product product) {
         return switch (reservation.outcome()) {
-            case SOLD_OUT -> Answer.rejected(OrderRejectedException.Reason.SOLD_OUT, product.sku() + " is sold out");
+            case SOLD_OUT -> soldOutAnswer(product);
             case LIMIT_EXCEEDED -> Answer.rejected(OrderRejectedException.Reason.LIMIT_EXCEEDED,
                     "at most " + product.perBuyerLimit() + " of " + product.sku() + " per buyer");
             case NOT_ON_SALE -> Answer.rejected(OrderRejectedException.Reason.SALE_NOT_OPEN,
                     "the sale of " + product.sku() + " is not open");
             case RESERVED -> throw new IllegalStateException("reserved is not a rejection");
         };
+    }
+
+    private static Answer soldOutAnswer(Product product) {
+        return Answer.rejected(OrderRejectedException.Reason.SOLD_OUT, product.sku() + " is sold out");
     }
 
     /**

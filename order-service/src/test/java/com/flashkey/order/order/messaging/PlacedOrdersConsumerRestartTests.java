@@ -108,6 +108,8 @@ class PlacedOrdersConsumerRestartTests {
         args.add("flashkey.order.ingest.batch-size=100");
         args.add("flashkey.order.ingest.concurrency=1");
         args.add("flashkey.order.topic-partitions=3");
+        // No catalog or inventory here: the start-up warm-up would only wait for them.
+        args.add("flashkey.order.warm-up.enabled=false");
         return new SpringApplicationBuilder(OrderServiceApplication.class)
                 .run(args.stream().map(a -> "--" + a).toArray(String[]::new));
     }
