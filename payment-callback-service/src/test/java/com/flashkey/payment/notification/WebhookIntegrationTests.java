@@ -262,13 +262,8 @@ class WebhookIntegrationTests {
     void whenARecordedNotificationWasNeverPublishedThenTheRelayPublishesIt() throws Exception {
         String eventId = newId("evt");
         String orderNo = "FKK" + eventId.substring(4, 14);
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            // As left by a crash between the insert and the Kafka acknowledgement: RECEIVED, lease expired.
-            s.executeUpdate("INSERT INTO payment_notifications (provider, provider_event_id, order_no, amount_minor, "
-                    + "currency, transaction_id, paid_at, received_at, state, lease_until) VALUES ('simpay', '" + eventId
-                    + "', '" + orderNo + "', 990, 'CNY', 'tx1', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), 'RECEIVED', "
-                    + "UTC_TIMESTAMP(6) - INTERVAL 1 MINUTE)");
-        }
+        // As left by a crash between the insert and the Kafka acknowledgement: RECEIVED, lease expired.
+        insertUnpublished(eventId, orderNo, "UTC_TIMESTAMP(6) - INTERVAL 1 MINUTE");
         assertThat(notifications.publishUnpublished(1000).block()).isGreaterThanOrEqualTo(1L);
         awaitRowState("simpay", eventId, "PUBLISHED");
         assertThat(publishedFor(eventId)).hasSize(1);
@@ -287,17 +282,22 @@ class WebhookIntegrationTests {
         Mono<Long> pass = notifications.publishUnpublished(1000);
         String eventId = newId("evt");
         String orderNo = "FKL" + eventId.substring(4, 14);
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            // Leased until a moment after the Mono was made (a publish that failed and could not free its lease).
-            s.executeUpdate("INSERT INTO payment_notifications (provider, provider_event_id, order_no, amount_minor, "
-                    + "currency, transaction_id, paid_at, received_at, state, lease_until) VALUES ('simpay', '" + eventId
-                    + "', '" + orderNo + "', 990, 'CNY', 'tx1', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), 'RECEIVED', "
-                    + "UTC_TIMESTAMP(6) + INTERVAL 1 SECOND)");
-        }
+        // Leased until a moment after the Mono was made (a publish that failed and could not free its lease).
+        insertUnpublished(eventId, orderNo, "UTC_TIMESTAMP(6) + INTERVAL 1 SECOND");
         Thread.sleep(1500);
         assertThat(pass.block()).isGreaterThanOrEqualTo(1L);
         awaitRowState("simpay", eventId, "PUBLISHED");
         assertThat(publishedFor(eventId)).hasSize(1);
+    }
+
+    /** A RECEIVED row whose publish lease ends at the SQL expression {@code leaseUntil}. */
+    private void insertUnpublished(String eventId, String orderNo, String leaseUntil) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO payment_notifications (provider, provider_event_id, order_no, amount_minor, "
+                    + "currency, transaction_id, paid_at, received_at, state, lease_until) VALUES ('simpay', '" + eventId
+                    + "', '" + orderNo + "', 990, 'CNY', 'tx1', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), 'RECEIVED', "
+                    + leaseUntil + ")");
+        }
     }
 
     private WebTestClient.ResponseSpec postSimpay(byte[] body, String header) {
