@@ -128,6 +128,17 @@ public final class E2eSuite implements AutoCloseable {
         launcher(Duration.ofMinutes(1), "kill", part);
     }
 
+    /** kill -9 of one part, down for {@code downFor}, then started again (even if the wait is interrupted). */
+    void killAndRestart(String part, Duration downFor) {
+        kill(part);
+        try {
+            Sale.sleep(downFor);
+        }
+        finally {
+            start(part);
+        }
+    }
+
     /** Graceful stop of one part. */
     void stop(String part) {
         launcher(Duration.ofMinutes(4), "stop", part);

@@ -32,11 +32,8 @@ class FaultsIT {
     @Test
     @Order(1)
     void orderServiceKilledMidSaleAndRestarted(Shop shop, E2eSuite suite) {
-        saleThrough(shop, "order-service kill -9", 120, 3, 60, () -> {
-            suite.kill("order-service");
-            Sale.sleep(Duration.ofSeconds(2));
-            suite.start("order-service");
-        });
+        saleThrough(shop, "order-service kill -9", 120, 3, 60,
+                () -> suite.killAndRestart("order-service", Duration.ofSeconds(2)));
     }
 
     @Test
@@ -76,25 +73,15 @@ class FaultsIT {
     @Test
     @Order(3)
     void redisRestartedEmptyMidSaleRebuildsTheCountersWithoutOverselling(Shop shop, E2eSuite suite) {
-        saleThrough(shop, "Redis restarted empty", 120, 2, 80, () -> {
-            suite.kill("redis");
-            Sale.sleep(Duration.ofSeconds(1));
-            suite.start("redis");
-        });
+        saleThrough(shop, "Redis restarted empty", 120, 2, 80,
+                () -> suite.killAndRestart("redis", Duration.ofSeconds(1)));
     }
 
     @Test
     @Order(4)
     void kafkaBrokerDownForTwentySecondsMidSale(Shop shop, E2eSuite suite) {
-        saleThrough(shop, "Kafka down 20 s", 100, 2, 60, () -> {
-            suite.kill("kafka");
-            try {
-                Sale.sleep(Duration.ofSeconds(20));
-            }
-            finally {
-                suite.start("kafka");
-            }
-        });
+        saleThrough(shop, "Kafka down 20 s", 100, 2, 60,
+                () -> suite.killAndRestart("kafka", Duration.ofSeconds(20)));
     }
 
     @Test
