@@ -64,6 +64,21 @@ class RoutingTests extends GatewayTestBase {
     }
 
     @Test
+    void whenAClientSendsForwardingHeadersThenTheServiceSeesOnlyTheAddressTheGatewayConcluded() {
+        // 127.0.0.1 is a trusted proxy here: the hop it appended is the client; what the client wrote is not.
+        web.get().uri("/api/orders/AB12CD34?email=a@b.dev").header("X-Forwarded-For", "10.66.0.9, 203.0.113.7")
+            .header("Forwarded", "for=10.66.0.10").exchange().expectStatus().isOk();
+        StubServer.Hit hit = Stubs.ORDER.hits().get(0);
+        assertThat(hit.header("X-Forwarded-For")).isEqualTo("203.0.113.7");
+        assertThat(hit.header("Forwarded")).isNull();
+
+        Stubs.resetAll();
+        web.get().uri("/api/orders/AB12CD34?email=a@b.dev").exchange().expectStatus().isOk();
+        assertThat(Stubs.ORDER.hits().get(0).header("X-Forwarded-For")).as("the TCP peer, without a header")
+            .isEqualTo("127.0.0.1");
+    }
+
+    @Test
     void whenARequestComesWithoutIdsThenTheGatewayMakesThemAndPassesThemOn() {
         String requestId = web.get().uri("/api/products/SKU-1").exchange()
             .expectStatus().isOk()

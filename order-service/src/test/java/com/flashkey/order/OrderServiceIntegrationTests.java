@@ -368,6 +368,8 @@ class OrderServiceIntegrationTests {
         assertThat(statuses).containsOnly(404, 429);
         assertThat(statuses.stream().filter(s -> s == 429).count()).isGreaterThanOrEqualTo(2);
         lookUp("000000000000000000000000", "a@example.com", "10.9.9.10").expectStatus().isNotFound();
+        // The client is the hop the nearest proxy (the gateway) wrote, not what the caller put in front of it.
+        lookUp("000000000000000000000000", "a@example.com", "10.9.9.9, 10.9.9.11").expectStatus().isNotFound();
     }
 
     // ---------------------------------------------------------------- the order's life

@@ -35,10 +35,16 @@ public class ClientAddressResolver {
 
     /** The client's rate-limit key. */
     public String resolve(ServerHttpRequest request) {
+        InetAddress client = clientAddress(request);
+        return client == null ? "unknown" : IpAddresses.clientKey(client);
+    }
+
+    /** The client's address, or null when the connection has none (not a TCP peer). */
+    public InetAddress clientAddress(ServerHttpRequest request) {
         InetSocketAddress remote = request.getRemoteAddress();
         InetAddress current = remote != null ? remote.getAddress() : null;
         if (current == null) {
-            return "unknown";
+            return null;
         }
         if (isTrusted(current)) {
             List<String> hops = forwardedHops(request);
@@ -50,7 +56,7 @@ public class ClientAddressResolver {
                 current = hop.get();
             }
         }
-        return IpAddresses.clientKey(current);
+        return current;
     }
 
     private boolean isTrusted(InetAddress address) {

@@ -2,6 +2,7 @@ package com.flashkey.order.order.web;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -83,14 +84,18 @@ class OrderController {
     }
 
     /**
-     * The client for rate limiting: the first X-Forwarded-For hop (set by the gateway, the only public way in; the
-     * NetworkPolicy keeps others out), else the peer address.
+     * The client for rate limiting: the last X-Forwarded-For hop, the one the nearest proxy wrote. The gateway (the
+     * only public way in; the NetworkPolicy keeps others out) replaces the header with exactly the client it
+     * concluded, so hops a client wrote itself never get here; without a header, the peer address.
      */
     private static String client(ServerHttpRequest request) {
-        String forwarded = request.getHeaders().getFirst("X-Forwarded-For");
-        if (forwarded != null && !forwarded.isBlank()) {
-            String first = forwarded.split(",", 2)[0].trim();
-            return first.length() > 64 ? first.substring(0, 64) : first;
+        List<String> lines = request.getHeaders().getOrEmpty("X-Forwarded-For");
+        if (!lines.isEmpty()) {
+            String line = lines.get(lines.size() - 1);
+            String last = line.substring(line.lastIndexOf(',') + 1).trim();
+            if (!last.isEmpty()) {
+                return last.length() > 64 ? last.substring(0, 64) : last;
+            }
         }
         InetSocketAddress remote = request.getRemoteAddress();
         return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
