@@ -55,6 +55,45 @@ class SheddingAndDegradationTests extends GatewayTestBase {
         web.get().uri("/api/products/SKU-1/stock").exchange().expectStatus().isOk();
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger shopper = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** {@code n} payment-page requests at once, each from its own shopper: "200", or "503 <type> <Retry-After>". */
+    private List<String> payPagesAtOnce(int n) {
+        WebClient client = WebClient.create("http://127.0.0.1:" + port);
+        List<CompletableFuture<String>> calls = IntStream.range(0, n)
+            .mapToObj(i -> client.get().uri("/simulator/pay?orderNo=AB12CD34")
+                .header("X-Forwarded-For", "203.0.113." + shopper.incrementAndGet() % 250)
+                .exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
+                    .map(body -> response.statusCode().value() == 503
+                            ? "503 " + body.replaceAll(".*\"type\":\"([^\"]+)\".*", "$1") + " "
+                                    + response.headers().asHttpHeaders().getFirst("Retry-After")
+                            : Integer.toString(response.statusCode().value())))
+                .toFuture())
+            .toList();
+        return calls.stream().map(CompletableFuture::join).toList();
+    }
+
+    @Test
+    void whenTheDownstreamSlowsDownThenTheAdaptiveBoundShrinksAndGrowsBackOnceItIsFast() {
+        // "it" profile: the simulator's route starts at 4 in flight, latency target 300 ms, at least 1, at most 8.
+        Stubs.PAYMENT.behave(hit -> Mono.delay(Duration.ofMillis(800)).thenReturn(new StubServer.Answer(200, "{}")));
+        assertThat(payPagesAtOnce(4)).as("within the initial bound").containsOnly("200");
+
+        // Four answers over the target shrank the bound to its minimum: the surplus is refused at once.
+        Stubs.PAYMENT.reset();
+        Stubs.PAYMENT.behave(hit -> Mono.delay(Duration.ofMillis(800)).thenReturn(new StubServer.Answer(200, "{}")));
+        List<String> slow = payPagesAtOnce(6);
+        assertThat(slow).as("shed while slow").containsOnly("200", "503 https://flashkey.dev/problems/unavailable 1");
+        assertThat(slow.stream().filter(s -> s.startsWith("503")).count()).as("shed while slow: %s", slow)
+            .isGreaterThanOrEqualTo(4);
+        assertThat(Stubs.PAYMENT.hitCount()).as("reached the downstream").isLessThanOrEqualTo(2);
+
+        // Fast answers while busy let the bound grow again, up to its maximum.
+        Stubs.PAYMENT.reset();
+        Stubs.PAYMENT.behave(hit -> Mono.delay(Duration.ofMillis(50)).thenReturn(new StubServer.Answer(200, "{}")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> payPagesAtOnce(6).stream().allMatch("200"::equals));
+    }
+
     @Test
     void whenDegradationIsSwitchedOnThenNonCoreRoutesStopCallingDownstreams() {
         Stubs.CATALOG.answerWith(200, "{\"items\":[\"cached\"]}");

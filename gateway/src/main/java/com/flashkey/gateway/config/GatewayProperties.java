@@ -113,12 +113,31 @@ public record GatewayProperties(
     /**
      * @param defaultMaxInFlight bound for routes without their own entry
      * @param maxInFlight bound per route id
+     * @param adaptive routes whose bound also adapts to the downstream's latency (it never exceeds maxInFlight)
      */
-    public record Shedding(@Min(1) int defaultMaxInFlight, @NotNull Map<String, @Positive Integer> maxInFlight) {
+    public record Shedding(@Min(1) int defaultMaxInFlight, @NotNull Map<String, @Positive Integer> maxInFlight,
+            Map<String, @Valid Adaptive> adaptive) {
+
+        public Shedding {
+            adaptive = adaptive == null ? Map.of() : adaptive;
+        }
 
         public int maxInFlight(String routeId) {
             return maxInFlight.getOrDefault(routeId, defaultMaxInFlight);
         }
+    }
+
+    /**
+     * An in-flight bound that adapts (AIMD): it grows by one while the route is busy and answers come back within
+     * {@code latencyTarget}, and shrinks by a tenth for each answer slower than that or failed. Set the target
+     * well below the route's timeout, so the gateway refuses the surplus at once instead of queueing it into
+     * timeouts that would also open the circuit for everyone.
+     *
+     * @param latencyTarget an answer slower than this counts as the downstream being over capacity
+     * @param initialLimit bound at start-up
+     * @param minLimit the bound never goes below this, so a slow downstream still gets traffic to recover with
+     */
+    public record Adaptive(@NotNull Duration latencyTarget, @Positive int initialLimit, @Positive int minLimit) {
     }
 
     /**

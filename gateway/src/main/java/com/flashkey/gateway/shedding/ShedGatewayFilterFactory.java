@@ -1,7 +1,10 @@
 package com.flashkey.gateway.shedding;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import com.netflix.concurrency.limits.Limiter;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,16 +14,23 @@ import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.cloud.gateway.support.HasRouteId;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
 
 import com.flashkey.gateway.config.GatewayProperties;
+import com.flashkey.gateway.config.GatewayProperties.Adaptive;
 import com.flashkey.gateway.problem.Problems;
+
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 
 /**
  * {@code Shed}: admits at most {@code flashkey.gateway.shedding.max-in-flight.<route>} requests of this route at a
  * time; the next one gets 503 {@code unavailable} with Retry-After at once, without touching Redis or the
  * downstream, so what is admitted keeps its latency. Ordered outside the response writer, so a request counts
- * until its body has been written.
+ * until its body has been written. A route listed under {@code shedding.adaptive} gets a bound that follows the
+ * downstream's latency ({@link Adaptive}), never above its max-in-flight.
  */
 @Component
 class ShedGatewayFilterFactory extends AbstractGatewayFilterFactory<ShedGatewayFilterFactory.Config> {
@@ -48,14 +58,51 @@ class ShedGatewayFilterFactory extends AbstractGatewayFilterFactory<ShedGatewayF
         int max = properties.shedding().maxInFlight(routeId);
         AtomicInteger inFlight = counters.of(routeId);
         Counter shed = meters.counter("flashkey.gateway.shed", "route", routeId);
+        Adaptive adaptive = properties.shedding().adaptive().get(routeId);
+        if (adaptive != null) {
+            return adaptive(counters.adaptiveLimiter(routeId, adaptive, max), inFlight, shed);
+        }
         return new OrderedGatewayFilter((exchange, chain) -> {
             if (inFlight.incrementAndGet() > max) {
                 inFlight.decrementAndGet();
-                shed.increment();
-                return Problems.unavailable(exchange, RETRY_AFTER, "The service is at capacity; retry shortly.");
+                return shed(exchange, shed);
             }
             return chain.filter(exchange).doFinally(signal -> inFlight.decrementAndGet());
         }, ORDER);
+    }
+
+    /**
+     * The bound adapts to the answers: one slower than the latency target, or a 5xx (a timeout, a refused connection,
+     * an open circuit), counts as the downstream being over capacity; a request the client abandoned, or one the
+     * gateway refused itself (429), says nothing about the downstream.
+     */
+    private static GatewayFilter adaptive(Limiter<Void> limiter, AtomicInteger inFlight, Counter shed) {
+        return new OrderedGatewayFilter((exchange, chain) -> {
+            Optional<Limiter.Listener> admitted = limiter.acquire(null);
+            if (admitted.isEmpty()) {
+                return shed(exchange, shed);
+            }
+            Limiter.Listener listener = admitted.get();
+            inFlight.incrementAndGet();
+            return chain.filter(exchange).doFinally(signal -> {
+                inFlight.decrementAndGet();
+                HttpStatusCode status = exchange.getResponse().getStatusCode();
+                if (signal == SignalType.CANCEL || status == null || status.value() == 429) {
+                    listener.onIgnore();
+                }
+                else if (status.is5xxServerError()) {
+                    listener.onDropped();
+                }
+                else {
+                    listener.onSuccess();
+                }
+            });
+        }, ORDER);
+    }
+
+    private static Mono<Void> shed(ServerWebExchange exchange, Counter shed) {
+        shed.increment();
+        return Problems.unavailable(exchange, RETRY_AFTER, "The service is at capacity; retry shortly.");
     }
 
     public static class Config implements HasRouteId {
