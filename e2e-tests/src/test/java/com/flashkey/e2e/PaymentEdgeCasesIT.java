@@ -17,7 +17,10 @@ import com.flashkey.e2e.Sale.Outcomes;
 import com.flashkey.e2e.Sale.Purchase;
 import com.flashkey.e2e.Shop.Reply;
 
-/** What payment providers really send: duplicates, forgeries, wrong amounts, and money after the deadline. */
+/**
+ * What payment providers really send (duplicates, forgeries, wrong amounts, money after the deadline), and a buyer
+ * who cancels before paying.
+ */
 @Order(2)
 @ExtendWith(E2eExtension.class)
 class PaymentEdgeCasesIT {
@@ -125,6 +128,40 @@ class PaymentEdgeCasesIT {
         single.assertNothingLost(rival, Duration.ofSeconds(60));
         assertThat(shop.mailbox(tooLate.buyer.email())).as("no codes for the refunded order").isEmpty();
         plenty.awaitSettled(1, Duration.ofSeconds(30));
+    }
+
+    /** The last key, held by a buyer who cancels: it is for sale again, and that buyer may still buy it. */
+    @Test
+    void aCancelledOrderGivesItsKeyBackAndTheBuyerMayBuyAgain(Shop shop) {
+        Sale sale = new Sale(shop, 1, "6.00", 1);
+        Purchase p = placeUnpaid(sale, 1);
+        assertThat(shop.inventory(sale.sku())).isEqualTo(new Shop.Inventory(1, 0, 1, 0));
+
+        Reply cancelled = shop.cancel(p.buyer, p.orderNo).join().expect(200, "cancel");
+        assertThat(cancelled.json().path("status").asString()).isEqualTo("CANCELLED");
+        awaitInventory(shop, sale.sku(), new Shop.Inventory(1, 1, 0, 0));
+        assertThat(status(shop, p)).isEqualTo("CANCELLED");
+
+        // Same buyer, new order: the per-buyer allowance came back with the key.
+        Reply again = shop.placeOrderPatiently(p.buyer, Shop.unique("k"), sale.sku(), 1).expect(202, "order again");
+        String orderNo = again.json().path("orderNo").asString();
+        shop.webhook(Shop.paymentBody(Shop.unique("evt"), orderNo, again.json().path("amount").asString(), "CNY"))
+                .join().expect(200, "payment");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Reply order = shop.lookUp(p.buyer, orderNo).join();
+        while (!"DELIVERED".equals(order.json().path("status").asString()) && System.nanoTime() < deadline) {
+            Sale.sleep(Duration.ofSeconds(2));
+            order = shop.lookUp(p.buyer, orderNo).join();
+        }
+        assertThat(order.json().path("status").asString()).as("second order: %s", order).isEqualTo("DELIVERED");
+        assertThat(order.json().path("codes")).hasSize(1);
+
+        Reply paidCancel = shop.cancel(p.buyer, orderNo).join();
+        assertThat(paidCancel.status()).isEqualTo(409);
+        assertThat(paidCancel.problem()).isEqualTo("not-cancellable");
+        assertThat(shop.cancel(p.buyer, p.orderNo).join().json().path("status").asString())
+                .as("cancelling again changes nothing").isEqualTo("CANCELLED");
+        awaitInventory(shop, sale.sku(), new Shop.Inventory(1, 0, 0, 1));
     }
 
     private static Purchase placeUnpaid(Sale sale, int quantity) {

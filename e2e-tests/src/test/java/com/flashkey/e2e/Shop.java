@@ -156,6 +156,12 @@ final class Shop {
                 StandardCharsets.UTF_8), Duration.ofSeconds(30)).header("X-Forwarded-For", buyer.ip()).GET().build());
     }
 
+    CompletableFuture<Reply> cancel(Buyer buyer, String orderNo) {
+        return sendAsync(request("/api/orders/" + orderNo + "/cancel?email=" + URLEncoder.encode(buyer.email(),
+                StandardCharsets.UTF_8), Duration.ofSeconds(30)).header("X-Forwarded-For", buyer.ip())
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     /** An order placed by a storefront that retries "try again" answers with the same key (one buyer's request). */
     Reply placeOrderPatiently(Buyer buyer, String idempotencyKey, String sku, int quantity) {
         return Sale.retrying(() -> placeOrder(buyer, idempotencyKey, sku, quantity), System.nanoTime()

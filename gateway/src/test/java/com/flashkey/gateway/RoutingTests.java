@@ -35,6 +35,7 @@ class RoutingTests extends GatewayTestBase {
         expectRouted(HttpMethod.POST, "/api/orders", Stubs.ORDER, none);
         expectRouted(HttpMethod.GET, "/api/orders/AB12CD34?email=a@b.dev", Stubs.ORDER, none);
         expectRouted(HttpMethod.POST, "/api/orders/AB12CD34/resend?email=a@b.dev", Stubs.ORDER, none);
+        expectRouted(HttpMethod.POST, "/api/orders/AB12CD34/cancel?email=a@b.dev", Stubs.ORDER, none);
         expectRouted(HttpMethod.POST, "/webhooks/payments/simpay", Stubs.PAYMENT, none);
         expectRouted(HttpMethod.GET, "/simulator/pay?orderNo=AB12CD34", Stubs.PAYMENT, none);
     }

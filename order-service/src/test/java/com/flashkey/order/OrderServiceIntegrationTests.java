@@ -33,6 +33,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import com.flashkey.contracts.AllocationFailed;
 import com.flashkey.contracts.DeliveryCodes;
 import com.flashkey.contracts.KeysAllocated;
+import com.flashkey.contracts.OrderCancelled;
 import com.flashkey.contracts.OrderEvent;
 import com.flashkey.contracts.OrderPaid;
 import com.flashkey.contracts.OrderPlaced;
@@ -89,7 +90,7 @@ class OrderServiceIntegrationTests {
     static final StandIns standIns = new StandIns();
 
     static final EventCapture kafka = new EventCapture(topics, List.of(Topics.ORDER_PAID, Topics.ORDER_EXPIRED,
-            Topics.ORDER_REFUND_REQUIRED, Topics.DELIVERY_RESEND_REQUESTED, Topics.PAYMENT_SUCCEEDED + ".DLT"));
+            Topics.ORDER_CANCELLED, Topics.ORDER_REFUND_REQUIRED, Topics.DELIVERY_RESEND_REQUESTED, Topics.PAYMENT_SUCCEEDED + ".DLT"));
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -434,6 +435,56 @@ class OrderServiceIntegrationTests {
     }
 
     @Test
+    void whenTheBuyerCancelsAnUnpaidOrderThenItIsCancelledOnceAndInventoryIsToldToRelease() {
+        standIns.product("CANCEL-1", "3.00", 3, 10);
+        String orderNo = placeOk("CANCEL-1", 2, "cancel@example.com");
+
+        // Right after the 202 the row may not have landed yet: the cancel waits for it.
+        cancel(orderNo, "cancel@example.com").expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("CANCELLED").jsonPath("$.orderNo").isEqualTo(orderNo);
+        OrderCancelled cancelled = (OrderCancelled) kafka.awaitOne(Topics.ORDER_CANCELLED, orderNo).envelope().data();
+        assertThat(cancelled.sku()).isEqualTo("CANCEL-1");
+        assertThat(cancelled.quantity()).isEqualTo(2);
+        assertThat(cancelled.reason()).isEqualTo("buyer");
+        assertThat(store.find(new OrderNo(orderNo)).block().status()).isEqualTo(OrderStatus.CANCELLED);
+
+        cancel(orderNo, "cancel@example.com").expectStatus().isOk().expectBody().jsonPath("$.status")
+                .isEqualTo("CANCELLED");
+        cancel(orderNo, "someone@example.com").expectStatus().isNotFound();
+        // A payment arriving after the cancellation is handled like one after expiry (re-reserve or refund).
+        await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertThat(kafka.on(Topics.ORDER_CANCELLED, orderNo)).as("cancelled once").hasSize(1);
+    }
+
+    @Test
+    void whenTheOrderIsPaidThenItCannotBeCancelled() {
+        standIns.product("CANCEL-PAID", "3.00", 3, 10);
+        String orderNo = placeOk("CANCEL-PAID", 1, "cancel-paid@example.com");
+        awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-cp", 300, "CNY", "tx-cp",
+                Instant.now()));
+        awaitStatus(orderNo, OrderStatus.PAID);
+
+        cancel(orderNo, "cancel-paid@example.com").expectStatus().isEqualTo(409)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/not-cancellable")
+                .jsonPath("$.orderStatus").isEqualTo("PAID");
+        assertThat(kafka.on(Topics.ORDER_CANCELLED, orderNo)).isEmpty();
+        assertThat(store.find(new OrderNo(orderNo)).block().status()).isEqualTo(OrderStatus.PAID);
+    }
+
+    @Test
+    void whenAnExpiredOrderIsCancelledThenItAnswersAsItIsAndNothingIsPublished() {
+        standIns.product("CANCEL-LATE", "3.00", 3, 10);
+        String orderNo = placeOk("CANCEL-LATE", 1, "cancel-late@example.com");
+        expireNow(orderNo);
+        kafka.awaitOne(Topics.ORDER_EXPIRED, orderNo);
+        cancel(orderNo, "cancel-late@example.com").expectStatus().isOk().expectBody().jsonPath("$.status")
+                .isEqualTo("EXPIRED");
+        assertThat(kafka.on(Topics.ORDER_CANCELLED, orderNo)).isEmpty();
+    }
+
+    @Test
     void whenThePaymentAmountDoesNotMatchThenTheOrderIsFlaggedAndNotPaid() {
         standIns.product("MISMATCH-1", "4.50", 3, 10);
         String orderNo = placeOk("MISMATCH-1", 1, "mm@example.com");
@@ -553,6 +604,11 @@ class OrderServiceIntegrationTests {
     private WebTestClient.ResponseSpec place(String key, String sku, int quantity, String email) {
         return web.post().uri("/api/orders").header("Idempotency-Key", key).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("sku", sku, "quantity", quantity, "email", email)).exchange();
+    }
+
+    private WebTestClient.ResponseSpec cancel(String orderNo, String email) {
+        return web.post().uri("/api/orders/{no}/cancel?email={e}", orderNo, email)
+                .header("X-Forwarded-For", "10.0.3." + (Math.abs(orderNo.hashCode()) % 250)).exchange();
     }
 
     private String placeOk(String sku, int quantity, String email) {

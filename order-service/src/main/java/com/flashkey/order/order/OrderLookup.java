@@ -71,7 +71,8 @@ public class OrderLookup {
         });
     }
 
-    private Mono<Order> find(String orderNo, String email) {
+    /** The order if {@code email} is its contact address, else {@link OrderNotFoundException} (same work either way). */
+    Mono<Order> find(String orderNo, String email) {
         byte[] claimed = digest(PlaceOrder.normalizeEmail(email == null ? "" : email));
         // The row and the placed-order record are both read every time (the row wins), so a known order and an
         // unknown one cost the same round trips.

@@ -26,6 +26,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import com.flashkey.order.config.OrderProperties;
+import com.flashkey.order.order.OrderCancellation;
 import com.flashkey.order.order.OrderLookup;
 import com.flashkey.order.order.OrderPlacement;
 import com.flashkey.order.order.OrderView;
@@ -43,12 +44,15 @@ class OrderController {
 
     private final OrderPlacement placement;
     private final OrderLookup lookup;
+    private final OrderCancellation cancellation;
     private final RateLimiter rateLimiter;
     private final OrderProperties.Limits limits;
 
-    OrderController(OrderPlacement placement, OrderLookup lookup, RateLimiter rateLimiter, OrderProperties properties) {
+    OrderController(OrderPlacement placement, OrderLookup lookup, OrderCancellation cancellation,
+            RateLimiter rateLimiter, OrderProperties properties) {
         this.placement = placement;
         this.lookup = lookup;
+        this.cancellation = cancellation;
         this.rateLimiter = rateLimiter;
         this.limits = properties.limits();
     }
@@ -70,6 +74,15 @@ class OrderController {
             ServerHttpRequest request) {
         return rateLimiter.hit("lookup:" + client(request), limits.lookupsPerMinute(), MINUTE)
                 .then(Mono.defer(() -> lookup.lookUp(orderNo, email)));
+    }
+
+    @Operation(summary = "Cancel an unpaid order with its contact e-mail: its stock and the buyer's allowance go back."
+            + " An order already cancelled or expired answers as it is; a paid one is a 409 not-cancellable")
+    @PostMapping("/{orderNo}/cancel")
+    Mono<OrderView> cancel(@PathVariable String orderNo, @RequestParam(defaultValue = "") String email,
+            ServerHttpRequest request) {
+        return rateLimiter.hit("lookup:" + client(request), limits.lookupsPerMinute(), MINUTE)
+                .then(Mono.defer(() -> cancellation.cancel(orderNo, email)));
     }
 
     @Operation(summary = "Ask for the delivery e-mail again (rate limited per client and per order)")

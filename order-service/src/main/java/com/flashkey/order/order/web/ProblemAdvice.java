@@ -28,6 +28,8 @@ import com.flashkey.order.idempotency.IdempotencyMismatchException;
 import com.flashkey.order.idempotency.RequestInProgressException;
 import com.flashkey.order.inventory.InventoryUnavailableException;
 import com.flashkey.order.order.EventsUnavailableException;
+import com.flashkey.order.order.OrderBusyException;
+import com.flashkey.order.order.OrderNotCancellableException;
 import com.flashkey.order.order.OrderNotDeliveredException;
 import com.flashkey.order.order.OrderNotFoundException;
 import com.flashkey.order.order.OrderRejectedException;
@@ -58,6 +60,20 @@ class ProblemAdvice {
     @ExceptionHandler
     ResponseEntity<ProblemDetail> notDelivered(OrderNotDeliveredException ex) {
         return problem(HttpStatus.CONFLICT, "conflict", ex.getMessage(), null);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> notCancellable(OrderNotCancellableException ex) {
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.CONFLICT, "not-cancellable", ex.getMessage(), null);
+        response.getBody().setProperty("orderStatus", ex.status().name());
+        return response;
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> busy(OrderBusyException ex) {
+        log.warn("{}: {}", ex.getMessage(), String.valueOf(ex.getCause()));
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the order cannot be changed right now",
+                Duration.ofSeconds(1));
     }
 
     @ExceptionHandler
