@@ -21,11 +21,15 @@ class EventCodecJsonTests {
         SealedCode code = new SealedCode("k1", "AAAA");
         return Stream.of(
                 new OrderPlaced("FK1", "SKU-1", 2, "a@b.c", 1980, "CNY", "zh-CN", "idem-1", T, T.plusSeconds(900)),
+                new OrderPlaced("FK1", "SKU-1", 2, "a@b.c", 1980, "CNY", "zh-CN", "idem-1", T, T.plusSeconds(900),
+                        "+8613800000000"),
                 new OrderPaid("FK1", "SKU-1", 2, "a@b.c", "en", "simpay", "tx-1", T),
+                new OrderPaid("FK1", "SKU-1", 2, "a@b.c", "en", "simpay", "tx-1", T, "+8613800000000"),
                 new OrderExpired("FK1", "SKU-1", 2, T), new OrderCancelled("FK1", "SKU-1", 1, "buyer", T),
                 new OrderRefundRequired("FK1", "SKU-1", 1, 990, "CNY", "sold out after expiry", T),
                 new PaymentSucceeded("FK1", "simpay", "evt_1", 1980, "CNY", "tx-1", T),
                 new KeysAllocated("FK1", "SKU-1", 1, "a@b.c", "en", List.of(code), T),
+                new KeysAllocated("FK1", "SKU-1", 1, "a@b.c", "en", List.of(code), T, "+8613800000000"),
                 new AllocationFailed("FK1", "SKU-1", 3, 1, "not enough keys", T),
                 new DeliveryResendRequested("FK1", "r-1", "SKU-1", "a@b.c", "en", List.of(code), T),
                 new OrderDelivered("FK1", "email", T), new NotificationFailed("FK1", "email", "bad address", 1, T),
@@ -64,6 +68,18 @@ class EventCodecJsonTests {
                  "occurredAt":"2026-11-25T10:15:30Z","orderNo":"FK1",
                  "data":{"orderNo":"FK1","sku":"S","quantity":1,"expiredAt":"2026-11-25T10:15:30Z","extra":true}}""";
         assertThat(codec.read(json.getBytes(StandardCharsets.UTF_8), OrderExpired.class).data().sku()).isEqualTo("S");
+    }
+
+    @Test
+    void whenAnEventFromBeforeThePhoneNumberIsReadThenItHasNone() {
+        String json = """
+                {"id":"4b1c9a7e-2a4b-4c8e-9a0e-111111111111","type":"KeysAllocated","version":1,
+                 "occurredAt":"2026-11-25T10:15:30Z","orderNo":"FK1",
+                 "data":{"orderNo":"FK1","sku":"S","quantity":1,"buyerEmail":"a@b.c","locale":"en",
+                         "codes":[{"keyId":"k1","ciphertext":"AAAA"}],"allocatedAt":"2026-11-25T10:15:30Z"}}""";
+        KeysAllocated read = codec.read(json.getBytes(StandardCharsets.UTF_8), KeysAllocated.class).data();
+        assertThat(read.buyerPhone()).isNull();
+        assertThat(read.codes()).hasSize(1);
     }
 
     @Test

@@ -112,7 +112,8 @@ class KafkaFlowTests {
     void whenOrderPaidArrivesTwiceThenOneKeysAllocatedIsPublishedWithCodesSealedForThatOrder() throws Exception {
         importer.importCodes("KAF-1", Flux.just("KAF-1-SECRET-A", "KAF-1-SECRET-B", "KAF-1-SECRET-C", "KAF-1-SECRET-D"), false, "test")
                 .block();
-        OrderPaid paid = new OrderPaid("kpaid1", "KAF-1", 2, "k@example.com", "en", "simpay", "tx1", Instant.now());
+        OrderPaid paid = new OrderPaid("kpaid1", "KAF-1", 2, "k@example.com", "en", "simpay", "tx1", Instant.now(),
+                "+8613800000000");
         send(Topics.ORDER_PAID, paid);
         send(Topics.ORDER_PAID, paid);
 
@@ -124,6 +125,7 @@ class KafkaFlowTests {
         DeliveryCodes delivery = new DeliveryCodes("dev-1", Map.of("dev-1", "Zmxhc2hrZXktbG9jYWwtZGVsaXZlcnkta2V5LTAwMDE="));
         assertThat(event.codes()).extracting(c -> delivery.open("kpaid1", c)).doesNotHaveDuplicates()
                 .allMatch(c -> c.startsWith("KAF-1-SECRET-"));
+        assertThat(event.buyerPhone()).as("the SMS number travels on to notification").isEqualTo("+8613800000000");
         // A replay arriving later publishes nothing more; a later order on the same partition proves it was handled.
         send(Topics.ORDER_PAID, paid);
         send(Topics.ORDER_PAID, new OrderPaid("kmark1", "KAF-1", 1, "m@example.com", "en", "simpay", "tx9", Instant.now()));

@@ -77,6 +77,18 @@ class NotificationDeliveryIntegrationTests {
 
     static volatile GreenMail smtp;
 
+    /** The SMS provider: records what it is asked to send; refuses numbers starting +1000 (a number that cannot exist). */
+    static final List<String> smsBodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static final reactor.netty.DisposableServer SMS_PROVIDER = reactor.netty.http.server.HttpServer.create()
+            .host("127.0.0.1").port(0)
+            .route(routes -> routes.post("/sms", (request, response) -> request.receive().aggregate().asString()
+                    .flatMap(body -> {
+                        smsBodies.add(body);
+                        return response.status(body.contains("\"+1000") ? 400 : 200).send().then();
+                    })))
+            .bindNow();
+
     @RegisterExtension
     static TestDatabase db = TestInfrastructure.mariaDb().newDatabase("notifications");
 
@@ -101,6 +113,9 @@ class NotificationDeliveryIntegrationTests {
         registry.add("flashkey.notification.claim-lease", () -> "2s");
         registry.add("flashkey.notification.relay-interval", () -> "1s");
         registry.add("flashkey.notification.order-page-url", () -> "https://shop.example/api/orders");
+        registry.add("flashkey.notification.sms.enabled", () -> true);
+        registry.add("flashkey.notification.sms.url", () -> "http://127.0.0.1:" + SMS_PROVIDER.port() + "/sms");
+        registry.add("flashkey.notification.sms.token", () -> "sms-token");
     }
 
     @BeforeAll
@@ -115,6 +130,7 @@ class NotificationDeliveryIntegrationTests {
     static void stopSmtpAndTap() throws InterruptedException {
         tap.close();
         smtp.stop();
+        SMS_PROVIDER.disposeNow();
     }
 
     @Autowired
@@ -338,6 +354,41 @@ class NotificationDeliveryIntegrationTests {
     }
 
     @Test
+    void whenTheBuyerGaveAPhoneNumberThenOneOrderReadySmsFollowsTheMailAndNeverHoldsTheCodes() throws Exception {
+        String orderNo = orderNo();
+        String buyer = orderNo.toLowerCase() + "@buyer.example";
+        String code = "SMS-" + orderNo;
+        KeysAllocated event = withPhone(keysAllocated(orderNo, buyer, "en", List.of(code)), "+8613800000001");
+        publish(Topics.KEYS_ALLOCATED, event);
+        publish(Topics.KEYS_ALLOCATED, event);
+
+        awaitMails(buyer, 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> smsFor(orderNo).size() == 1);
+        Thread.sleep(3_000);
+        assertThat(smsFor(orderNo)).as("one SMS despite the duplicate").singleElement().asString()
+                .contains("\"to\":\"+8613800000001\"", orderNo).doesNotContain(code);
+        assertThat(row(orderNo, "sms", "order-ready", "")).containsEntry("status", "SENT");
+        assertThat(mailsTo(buyer)).hasSize(1);
+    }
+
+    @Test
+    void whenTheProviderRefusesTheNumberThenTheMailStillCountsAndNothingIsRetried() throws Exception {
+        String orderNo = orderNo();
+        String buyer = orderNo.toLowerCase() + "@buyer.example";
+        publish(Topics.KEYS_ALLOCATED, withPhone(keysAllocated(orderNo, buyer, "zh-CN", List.of("R-" + orderNo)),
+                "+10005550100"));
+
+        awaitMails(buyer, 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "FAILED".equals(row(orderNo, "sms", "order-ready", "")
+                .get("status")));
+        Thread.sleep(3_000);
+        assertThat(smsFor(orderNo)).as("a refused number is not retried").hasSize(1);
+        assertThat(row(orderNo, "keys", "")).containsEntry("status", "SENT");
+        assertThat(events(Topics.NOTIFICATION_FAILED, orderNo)).isEmpty();
+        assertThat(tap.records(topics.name(Topics.KEYS_ALLOCATED) + ".DLT")).noneMatch(r -> orderNo.equals(r.key()));
+    }
+
+    @Test
     void whenStartedThenHealthProbesMetricsAndOpenApiAnswer() {
         web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
         web.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
@@ -349,6 +400,15 @@ class NotificationDeliveryIntegrationTests {
 
     static String orderNo() {
         return "FK" + UUID.randomUUID().toString().replace("-", "").substring(0, 20).toUpperCase();
+    }
+
+    static KeysAllocated withPhone(KeysAllocated e, String phone) {
+        return new KeysAllocated(e.orderNo(), e.sku(), e.quantity(), e.buyerEmail(), e.locale(), e.codes(),
+                e.allocatedAt(), phone);
+    }
+
+    static List<String> smsFor(String orderNo) {
+        return smsBodies.stream().filter(body -> body.contains(orderNo)).toList();
     }
 
     static KeysAllocated keysAllocated(String orderNo, String buyer, String locale, List<String> codes) {
@@ -410,12 +470,18 @@ class NotificationDeliveryIntegrationTests {
     }
 
     static Map<String, Object> row(String orderNo, String template, String requestId) throws SQLException {
+        return row(orderNo, "email", template, requestId);
+    }
+
+    static Map<String, Object> row(String orderNo, String channel, String template, String requestId)
+            throws SQLException {
         try (Connection connection = db.connect(); PreparedStatement select = connection.prepareStatement(
                 "SELECT status, attempts, possible_duplicate, last_error FROM sent_messages "
-                        + "WHERE order_no = ? AND channel = 'email' AND template = ? AND request_id = ?")) {
+                        + "WHERE order_no = ? AND channel = ? AND template = ? AND request_id = ?")) {
             select.setString(1, orderNo);
-            select.setString(2, template);
-            select.setString(3, requestId);
+            select.setString(2, channel);
+            select.setString(3, template);
+            select.setString(4, requestId);
             try (ResultSet rs = select.executeQuery()) {
                 if (!rs.next()) {
                     return Map.of();

@@ -240,10 +240,11 @@ class OrderServiceIntegrationTests {
     void whenTheBodyIsInvalidThenEveryBadFieldIsListed() {
         web.post().uri("/api/orders").header("Idempotency-Key", "bad-" + UUID.randomUUID())
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("sku", "lower", "quantity", 11, "email", "not-an-email")).exchange()
+                .bodyValue(Map.of("sku", "lower", "quantity", 11, "email", "not-an-email", "phone", "0800-FLASH"))
+                .exchange()
                 .expectStatus().isBadRequest().expectBody()
                 .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/validation")
-                .jsonPath("$.errors.length()").isEqualTo(3)
+                .jsonPath("$.errors.length()").isEqualTo(4)
                 .jsonPath("$.trace").doesNotExist();
     }
 
@@ -432,6 +433,28 @@ class OrderServiceIntegrationTests {
         web.post().uri("/api/orders/{no}/resend?email={e}", orderNo, "re@example.com")
                 .header("X-Forwarded-For", "10.0.2.1").exchange().expectStatus().isEqualTo(409)
                 .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/conflict");
+    }
+
+    @Test
+    void whenTheBuyerGivesAPhoneNumberThenItIsKeptWithTheOrderAndTravelsWithOrderPaid() {
+        standIns.product("PHONE-1", "2.00", 3, 10);
+        String orderNo = web.post().uri("/api/orders").header("Idempotency-Key", "k-" + UUID.randomUUID())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("sku", "PHONE-1", "quantity", 1, "email", "phone@example.com", "phone",
+                        "+8613800000000"))
+                .exchange().expectStatus().isAccepted().expectBody(JsonNode.class).returnResult().getResponseBody()
+                .get("orderNo").asString();
+        awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
+        assertThat(store.find(new OrderNo(orderNo)).block().buyerPhone()).isEqualTo("+8613800000000");
+
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-ph", 200, "CNY", "tx-ph",
+                Instant.now()));
+        OrderPaid paid = (OrderPaid) kafka.awaitOne(Topics.ORDER_PAID, orderNo).envelope().data();
+        assertThat(paid.buyerPhone()).isEqualTo("+8613800000000");
+        // Without a number the events carry none.
+        String without = placeOk("PHONE-1", 1, "no-phone@example.com");
+        awaitStatus(without, OrderStatus.PENDING_PAYMENT);
+        assertThat(store.find(new OrderNo(without)).block().buyerPhone()).isNull();
     }
 
     @Test

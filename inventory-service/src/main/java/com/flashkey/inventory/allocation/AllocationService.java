@@ -108,7 +108,7 @@ public class AllocationService {
                     .then(reservations.markSettled(paid.orderNo(), paid.sku(), paid.quantity(), buyer,
                             Reservation.CONFIRMED, now))
                     .then(outbox.append(Topics.KEYS_ALLOCATED, new KeysAllocated(paid.orderNo(), paid.sku(),
-                            paid.quantity(), paid.buyerEmail(), paid.locale(), codes, now)))
+                            paid.quantity(), paid.buyerEmail(), paid.locale(), codes, now, paid.buyerPhone())))
                     .thenReturn(AllocationResult.ALLOCATED);
         });
     }

@@ -2,9 +2,11 @@ package com.flashkey.notification.delivery;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 import com.flashkey.contracts.DeliveryResendRequested;
@@ -13,6 +15,8 @@ import com.flashkey.contracts.KeysAllocated;
 import com.flashkey.notification.config.NotificationProperties;
 import com.flashkey.notification.mail.EmailChannel;
 import com.flashkey.notification.mail.KeysMail;
+import com.flashkey.notification.sms.SmsMessages;
+import com.flashkey.notification.sms.SmsSender;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
@@ -29,6 +33,9 @@ import reactor.core.publisher.Mono;
  * order.delivered is published after the "sent" mark, then the row is marked published. The row is its own outbox:
  * a failed publish fails the record, whose retry finds the row sent-but-unpublished and publishes without sending;
  * {@code DeliveredEventRelay} sweeps rows left unpublished by anything else (a crash, a dead-lettered retry).
+ * <p>
+ * When the buyer gave a phone number and SMS is enabled, an "order ready" SMS (never the codes) follows the mail,
+ * by the same at-most-once path under its own key (channel {@code sms}).
  */
 @Service
 public class DeliveryService {
@@ -37,24 +44,48 @@ public class DeliveryService {
 
     private final SentMessageLog sentMessages;
     private final EmailChannel email;
+    private final SmsSender sms;
+    private final SmsMessages smsMessages;
     private final DeliveryEvents events;
     private final Duration claimLease;
     private final MeterRegistry meters;
 
-    DeliveryService(SentMessageLog sentMessages, EmailChannel email, DeliveryEvents events,
-            NotificationProperties properties, MeterRegistry meters) {
+    DeliveryService(SentMessageLog sentMessages, EmailChannel email, ObjectProvider<SmsSender> sms,
+            SmsMessages smsMessages, DeliveryEvents events, NotificationProperties properties, MeterRegistry meters) {
         this.sentMessages = sentMessages;
         this.email = email;
+        this.sms = sms.getIfAvailable();
+        this.smsMessages = smsMessages;
         this.events = events;
         this.claimLease = properties.claimLease();
         this.meters = meters;
     }
 
-    /** First delivery of an order's codes (keys.allocated). */
+    /** First delivery of an order's codes (keys.allocated), then the "order ready" SMS if there is a number. */
     public Mono<DeliveryOutcome> deliverKeys(UUID eventId, KeysAllocated event) {
         MessageKey key = new MessageKey(event.orderNo(), EmailChannel.CHANNEL, MessageKey.KEYS, "");
         return deliverByEmail(key, eventId,
-                new KeysMail(event.orderNo(), event.sku(), event.buyerEmail(), event.locale(), event.codes()));
+                new KeysMail(event.orderNo(), event.sku(), event.buyerEmail(), event.locale(), event.codes()))
+                .flatMap(outcome -> notifyBySms(eventId, event).thenReturn(outcome));
+    }
+
+    /**
+     * The SMS only says the order is ready. A number the provider refuses is recorded as failed and logged, not
+     * retried: the codes went out by mail. A transient failure fails the record, whose retry skips the mail (sent)
+     * and tries the SMS again.
+     */
+    private Mono<Void> notifyBySms(UUID eventId, KeysAllocated event) {
+        if (sms == null || event.buyerPhone() == null || event.buyerPhone().isBlank()) {
+            return Mono.empty();
+        }
+        MessageKey key = new MessageKey(event.orderNo(), SmsSender.CHANNEL, MessageKey.ORDER_READY, "");
+        return deliver(key, eventId, () -> sms.send(event.orderNo(), event.buyerPhone(),
+                smsMessages.orderReady(event.orderNo(), event.locale())))
+                .then()
+                .onErrorResume(DeliveryFailure.Permanent.class, refused -> {
+                    log.warn("order {} SMS refused for good ({}); the mail was sent", event.orderNo(), refused.reason());
+                    return Mono.empty();
+                });
     }
 
     /** A buyer's re-send request (delivery.resend-requested): once per request id, by the same path. */
@@ -80,9 +111,13 @@ public class DeliveryService {
     }
 
     private Mono<DeliveryOutcome> deliverByEmail(MessageKey key, UUID eventId, KeysMail mail) {
+        return deliver(key, eventId, () -> email.sendKeys(mail));
+    }
+
+    private Mono<DeliveryOutcome> deliver(MessageKey key, UUID eventId, Supplier<Mono<Void>> sending) {
         return sentMessages.claim(key, eventId, claimLease).flatMap(claim -> {
             if (claim instanceof Claim.Granted granted) {
-                return send(key, granted, mail);
+                return send(key, granted, sending.get());
             }
             if (claim instanceof Claim.AlreadySent sent) {
                 count(key, "duplicate-skipped");
@@ -97,8 +132,8 @@ public class DeliveryService {
         });
     }
 
-    private Mono<DeliveryOutcome> send(MessageKey key, Claim.Granted claim, KeysMail mail) {
-        return email.sendKeys(mail)
+    private Mono<DeliveryOutcome> send(MessageKey key, Claim.Granted claim, Mono<Void> sending) {
+        return sending
                 .onErrorResume(failure -> {
                     String reason = failure instanceof DeliveryFailure df ? df.reason() : failure.getClass().getSimpleName();
                     count(key, "failed");

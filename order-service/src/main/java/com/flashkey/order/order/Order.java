@@ -12,10 +12,11 @@ import com.flashkey.contracts.SealedCode;
  * @param attempt reservation attempt at inventory (a late payment re-reserves under attempt + 1)
  * @param codes   card codes sealed with DeliveryCodes; empty until DELIVERED
  * @param flag    an anomaly for a human (e.g. a payment that does not match), else null
+ * @param buyerPhone E.164 number for the "order ready" SMS, or null
  */
 public record Order(OrderNo orderNo, String sku, int quantity, String buyerEmail, long amountMinor, String currency,
         String locale, OrderStatus status, int version, int attempt, Instant placedAt, Instant expiresAt,
-        Instant paidAt, Instant deliveredAt, List<SealedCode> codes, String flag) {
+        Instant paidAt, Instant deliveredAt, List<SealedCode> codes, String flag, String buyerPhone) {
 
     public Order {
         codes = codes == null ? List.of() : List.copyOf(codes);
@@ -23,7 +24,7 @@ public record Order(OrderNo orderNo, String sku, int quantity, String buyerEmail
 
     @Override
     public String toString() {
-        // No buyer e-mail and no codes in logs.
+        // No buyer e-mail, phone or codes in logs.
         return "Order[" + orderNo + ", " + status + ", v" + version + "]";
     }
 }

@@ -116,7 +116,7 @@ public class OrderLifecycle {
         changes.put("payment_provider", payment.provider());
         changes.put("payment_transaction_id", payment.transactionId());
         OrderPaid event = new OrderPaid(order.orderNo().value(), order.sku(), order.quantity(), order.buyerEmail(),
-                order.locale(), payment.provider(), payment.transactionId(), paidAt);
+                order.locale(), payment.provider(), payment.transactionId(), paidAt, order.buyerPhone());
         return move(order, next, changes, events.outboxEvent(Topics.ORDER_PAID, event));
     }
 

@@ -64,8 +64,11 @@ public class OrderPlacement {
      * a different body gets {@link com.flashkey.order.idempotency.IdempotencyMismatchException}.
      */
     public Mono<PlacedOrder> placeOrder(PlaceOrder command) {
-        String fingerprint = IdempotencyStore.fingerprint(command.sku(), Integer.toString(command.quantity()),
-                command.email());
+        // The phone joins the fingerprint only when given, so keys of orders without one keep their fingerprint.
+        String quantity = Integer.toString(command.quantity());
+        String fingerprint = command.phone() == null
+                ? IdempotencyStore.fingerprint(command.sku(), quantity, command.email())
+                : IdempotencyStore.fingerprint(command.sku(), quantity, command.email(), command.phone());
         return idempotency.once(command.idempotencyKey(), fingerprint, () -> place(command).map(json::writeValueAsString))
                 .map(raw -> json.readValue(raw, Answer.class)).flatMap(Answer::toResult);
     }
@@ -96,7 +99,8 @@ public class OrderPlacement {
         ReservationRequest request = new ReservationRequest(orderNo.value(), 1, product.sku(), command.quantity(),
                 command.email(), product.perBuyerLimit(), product.saleStartsAt(), product.saleEndsAt(), expiresAt);
         OrderPlaced placed = new OrderPlaced(orderNo.value(), product.sku(), command.quantity(), command.email(),
-                amountMinor, product.currency(), command.locale(), command.idempotencyKey(), now, expiresAt);
+                amountMinor, product.currency(), command.locale(), command.idempotencyKey(), now, expiresAt,
+                command.phone());
         return inventory.reserve(request)
                 // A reserve that timed out may still have reserved: release (idempotent) before giving up.
                 .onErrorResume(ex -> releaseQuietly(orderNo, product.sku()).then(Mono.error(ex)))

@@ -32,7 +32,7 @@ import com.flashkey.order.config.Shards;
 public class OrderStore {
 
     private static final String COLUMNS = "order_no, sku, quantity, buyer_email, amount_minor, currency, locale, "
-            + "status, version, attempt, placed_at, expires_at, paid_at, delivered_at, codes, flag";
+            + "status, version, attempt, placed_at, expires_at, paid_at, delivered_at, codes, flag, buyer_phone";
 
     private static final TypeReference<List<SealedCode>> CODES = new TypeReference<>() {
     };
@@ -60,9 +60,10 @@ public class OrderStore {
             return Mono.just(0L);
         }
         StringBuilder sql = new StringBuilder("INSERT IGNORE INTO orders (order_no, sku, quantity, buyer_email, "
-                + "amount_minor, currency, locale, idempotency_key, status, version, attempt, placed_at, expires_at) VALUES ");
+                + "amount_minor, currency, locale, idempotency_key, status, version, attempt, placed_at, expires_at, "
+                + "buyer_phone) VALUES ");
         for (int i = 0; i < placed.size(); i++) {
-            sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?,?,?,'PENDING_PAYMENT',0,1,?,?)");
+            sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?,?,?,'PENDING_PAYMENT',0,1,?,?,?)");
         }
         DatabaseClient.GenericExecuteSpec spec = shards.get(shard).db().sql(sql.toString());
         int p = 0;
@@ -71,6 +72,7 @@ public class OrderStore {
                     .bind(p++, o.amountMinor()).bind(p++, o.currency()).bind(p++, o.locale());
             spec = o.idempotencyKey() == null ? spec.bindNull(p++, String.class) : spec.bind(p++, o.idempotencyKey());
             spec = spec.bind(p++, utc(o.placedAt())).bind(p++, utc(o.expiresAt()));
+            spec = o.buyerPhone() == null ? spec.bindNull(p++, String.class) : spec.bind(p++, o.buyerPhone());
         }
         return spec.fetch().rowsUpdated();
     }
@@ -161,7 +163,8 @@ public class OrderStore {
                 OrderStatus.valueOf(row.get("status", String.class)), row.get("version", Integer.class),
                 row.get("attempt", Integer.class), instant(row, "placed_at"), instant(row, "expires_at"),
                 instant(row, "paid_at"), instant(row, "delivered_at"),
-                codes == null ? List.of() : json.readValue(codes, CODES), row.get("flag", String.class));
+                codes == null ? List.of() : json.readValue(codes, CODES), row.get("flag", String.class),
+                row.get("buyer_phone", String.class));
     }
 
     private static Instant instant(Readable row, String column) {

@@ -8,8 +8,9 @@ import java.util.Locale;
  * @param email          contact; normalized (trimmed, lower case) here
  * @param locale         language for messages
  * @param idempotencyKey the client's key for this request
+ * @param phone          E.164 number for the "order ready" SMS, or null
  */
-public record PlaceOrder(String sku, int quantity, String email, String locale, String idempotencyKey) {
+public record PlaceOrder(String sku, int quantity, String email, String locale, String idempotencyKey, String phone) {
 
     public PlaceOrder {
         email = normalizeEmail(email);

@@ -64,7 +64,7 @@ class OrderController {
             @Valid @RequestBody PlaceOrderRequest body, ServerHttpRequest request) {
         Locale locale = request.getHeaders().getAcceptLanguageAsLocales().stream().findFirst().orElse(Locale.ENGLISH);
         PlaceOrder command = new PlaceOrder(body.sku(), body.quantity(), body.email(), locale.toLanguageTag(),
-                idempotencyKey);
+                idempotencyKey, body.phone());
         return placement.placeOrder(command).map(placed -> ResponseEntity.status(HttpStatus.ACCEPTED).body(placed));
     }
 
