@@ -1,10 +1,16 @@
 -- Give a live reservation's units back. Idempotent: only a RESERVED reservation moves, once.
 -- KEYS: 1 stock, 2 reservation hash, 3 per-buyer hash, 4 pending zset, 5 rebuilding flag
--- ARGV: 1 orderNo, 2 retention ms, 3 latest deadline ms that may be released ('' = any)
--- Returns "STATE|attempt|qty": RELEASED when this call released it; otherwise MISSING, FOUND_<state> for a
--- reservation already REJECTED/RELEASED/CONFIRMED, NEWER for a later one, UNAVAILABLE while rebuilding.
+-- ARGV: 1 orderNo, 2 retention ms, 3 latest deadline ms that may be released ('' = any), 4 tombstone retention ms
+-- Returns "STATE|attempt|qty": RELEASED when this call released it; otherwise MISSING (a tombstone is left),
+-- FOUND_<state> for a reservation already REJECTED/RELEASED/CONFIRMED/TOMBSTONE, NEWER for a later one,
+-- UNAVAILABLE while rebuilding.
 local r = redis.call('HMGET', KEYS[2], 'state', 'qty', 'buyer', 'attempt', 'deadline')
 if not r[1] then
+  -- The reserve may still be on its way (its caller timed out and released first). The tombstone makes that late
+  -- first attempt reserve nothing; a later attempt (re-reservation after expiry) replaces it.
+  redis.call('HSET', KEYS[2], 'attempt', 1, 'outcome', 'RELEASED', 'available', -1, 'state', 'TOMBSTONE',
+    'qty', 0, 'buyer', '', 'deadline', 0)
+  redis.call('PEXPIRE', KEYS[2], ARGV[4])
   return 'MISSING|0|0'
 end
 if r[1] ~= 'RESERVED' then

@@ -3,11 +3,15 @@
 --       5 rebuilding flag. All carry the {sku} hash tag, so they share one cluster slot.
 -- ARGV: 1 orderNo, 2 attempt, 3 qty, 4 buyer (normalised), 5 per-buyer limit, 6 sale start ms, 7 sale end ms,
 --       8 deadline ms, 9 retention ms of rejected answers
--- Returns "OUTCOME|available|supersededAttempt|replay".
+-- Returns "OUTCOME|available|supersededAttempt|replay"; RELEASED when a release of the order came first (tombstone).
 local attempt = tonumber(ARGV[2])
 local prev = redis.call('HMGET', KEYS[2], 'attempt', 'outcome', 'available', 'state', 'qty', 'buyer')
 if prev[1] then
   local prevAttempt = tonumber(prev[1])
+  if prev[4] == 'TOMBSTONE' and attempt <= prevAttempt then
+    -- The order was released before this reserve arrived: whoever asked has given up on it.
+    return 'RELEASED|-1|0|0'
+  end
   if prevAttempt == attempt then
     return prev[2] .. '|' .. prev[3] .. '|0|1'
   end

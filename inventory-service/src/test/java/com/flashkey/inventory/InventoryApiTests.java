@@ -171,6 +171,21 @@ class InventoryApiTests {
     }
 
     @Test
+    void whenAReleaseNamingTheSkuArrivesBeforeItsReserveThenTheLateReserveIsAConflictAndHoldsNothing() {
+        importCodes("API-8", "T-1\nT-2\n", MediaType.TEXT_PLAIN).expectStatus().isOk();
+        web.delete().uri("/internal/reservations/o81?sku=API-8").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.released").isEqualTo(false);
+        reserve("o81", "API-8", 2, "late@example.com").expectStatus().isEqualTo(409).expectBody()
+                .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/conflict");
+        reserve("o82", "API-8", 2, "late@example.com").expectStatus().isOk().expectBody()
+                .jsonPath("$.outcome").isEqualTo("RESERVED").jsonPath("$.available").isEqualTo(0);
+        web.delete().uri("/internal/reservations/o82?sku=API-8").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.released").isEqualTo(true);
+        web.delete().uri("/internal/reservations/o83?sku=bad_sku").exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/validation");
+    }
+
+    @Test
     void whenAReservationRequestIsInvalidThenTheProblemListsTheFields() {
         web.post().uri("/internal/reservations").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("orderNo", "bad no!", "sku", "api-lower", "quantity", 11, "buyer", "not-an-email",

@@ -2,6 +2,7 @@ package com.flashkey.order;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -54,6 +55,7 @@ import com.flashkey.testsupport.TestRedisNamespace;
 import com.flashkey.testsupport.TestTopics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
@@ -68,6 +70,8 @@ import static org.mockito.Mockito.doReturn;
         "flashkey.order.events.retry-backoff=100ms", "flashkey.order.events.retry-attempts=6",
         "flashkey.order.limits.lookups-per-minute=5", "flashkey.order.ingest.batch-size=300",
         "flashkey.order.topic-partitions=3",
+        // Orders expire this long after their deadline; expireNow() moves the deadline back further.
+        "flashkey.order.payment-grace=30s",
         // Tests count inventory calls; the start-up warm-up has its own test (PlacementWarmUpIntegrationTests).
         "flashkey.order.warm-up.enabled=false",
         // The test machine is shared and often overloaded: generous timeouts keep outages apart from slowness.
@@ -314,6 +318,29 @@ class OrderServiceIntegrationTests {
         assertThat(stored("KAFKA-DOWN")).isEmpty();
     }
 
+    @Test
+    void whenTheReserveTimesOutAndLandsAfterItsReleaseThenItHoldsNothingAndTheBuyersRetryIsAccepted() {
+        standIns.product("LATE-RESERVE", "1.00", 1, 5);
+        // inventory answers this SKU only after the 5 s inventory timeout, but still processes the request then.
+        standIns.slowReserve("LATE-RESERVE", Duration.ofSeconds(7));
+        int processed = standIns.slowReservesProcessed.get();
+        String key = "late-res-" + UUID.randomUUID();
+        try {
+            place(key, "LATE-RESERVE", 1, "late-reserve@example.com").expectStatus().isEqualTo(503)
+                    .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/unavailable");
+            // The release went out at once; the reserve it gave up on lands afterwards.
+            await().atMost(Duration.ofSeconds(30)).until(() -> standIns.slowReservesProcessed.get() > processed);
+        }
+        finally {
+            standIns.slowReserve("LATE-RESERVE", Duration.ZERO);
+        }
+        assertThat(standIns.stock("LATE-RESERVE")).as("the late reserve holds nothing").isEqualTo(5);
+
+        // The buyer retries as told (same key, a new order number) and is not refused over the per-buyer limit.
+        place(key, "LATE-RESERVE", 1, "late-reserve@example.com").expectStatus().isAccepted();
+        assertThat(standIns.stock("LATE-RESERVE")).isEqualTo(4);
+    }
+
     // ---------------------------------------------------------------- lookup
 
     @Test
@@ -541,6 +568,28 @@ class OrderServiceIntegrationTests {
     }
 
     @Test
+    void whenPaymentArrivesPastTheDeadlineButWithinTheGraceThenTheOrderIsPaidNormally() {
+        standIns.product("GRACE-1", "2.00", 3, 10);
+        String orderNo = placeOk("GRACE-1", 1, "grace@example.com");
+        Order placed = awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
+        assertThat(standIns.reservationDeadline(orderNo)).as("inventory holds the stock through the grace")
+                .isCloseTo(placed.expiresAt().plusSeconds(30), within(1, ChronoUnit.SECONDS));
+        // The buyer's deadline passed 5 s ago; the 30 s grace has not.
+        shards.update(new OrderNo(orderNo).shard(), "UPDATE orders SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 5 SECOND "
+                + "WHERE order_no = '" + orderNo + "'");
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertThat(store.find(new OrderNo(orderNo)).block().status()).isEqualTo(OrderStatus.PENDING_PAYMENT);
+
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-grace", 200, "CNY",
+                "tx-grace", Instant.now()));
+        Order paid = awaitStatus(orderNo, OrderStatus.PAID);
+        kafka.awaitOne(Topics.ORDER_PAID, orderNo);
+        assertThat(paid.attempt()).as("paid under its first reservation, not re-reserved").isEqualTo(1);
+        assertThat(kafka.on(Topics.ORDER_EXPIRED, orderNo)).isEmpty();
+        assertThat(standIns.stock("GRACE-1")).isEqualTo(9);
+    }
+
+    @Test
     void whenPaymentArrivesAfterExpiryAndStockRemainsThenItIsReReservedUnderANewAttemptAndPaid() {
         standIns.product("LATE-OK", "2.00", 3, 10);
         String orderNo = placeOk("LATE-OK", 1, "late@example.com");
@@ -659,7 +708,8 @@ class OrderServiceIntegrationTests {
 
     private void expireNow(String orderNo) {
         awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
-        shards.update(new OrderNo(orderNo).shard(), "UPDATE orders SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND "
+        // Past the deadline and the 30 s payment grace.
+        shards.update(new OrderNo(orderNo).shard(), "UPDATE orders SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 31 SECOND "
                 + "WHERE order_no = '" + orderNo + "'");
         awaitStatus(orderNo, OrderStatus.EXPIRED);
     }

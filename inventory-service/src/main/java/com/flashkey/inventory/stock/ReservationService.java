@@ -95,6 +95,8 @@ public class ReservationService {
         switch (outcome) {
             case "UNAVAILABLE", "UNINITIALISED" -> throw new StockUnavailableException(c.sku(), "being rebuilt");
             case "STALE" -> throw new ReservationConflictException(c.orderNo(), c.attempt(), "a later attempt exists");
+            case "RELEASED" -> throw new ReservationConflictException(c.orderNo(), c.attempt(),
+                    "the order was released before this reservation arrived");
             case "CONFIRMED" -> throw new ReservationConflictException(c.orderNo(), c.attempt(), "the order is paid");
             default -> {
             }
@@ -114,7 +116,9 @@ public class ReservationService {
     }
 
     /**
-     * Releases an order's live reservation (expired, cancelled, swept). Idempotent.
+     * Releases an order's live reservation (expired, cancelled, swept, given up by order-service). Idempotent. When
+     * there is none yet, a tombstone (kept for the rejected-answer retention) makes a late first attempt of the
+     * order reserve nothing: its caller gave up on it before it arrived.
      *
      * @param latestDeadline release only a reservation whose deadline is not after this (an order.expired must not
      *                       release a later re-reservation); null for any
@@ -124,7 +128,8 @@ public class ReservationService {
         List<String> scriptKeys = List.of(keys.stock(sku), keys.reservation(sku, orderNo), keys.buyers(sku),
                 keys.pending(sku), keys.rebuilding(sku));
         List<String> args = List.of(orderNo, Long.toString(properties.reservationRetention().toMillis()),
-                latestDeadline == null ? "" : Long.toString(latestDeadline.toEpochMilli()));
+                latestDeadline == null ? "" : Long.toString(latestDeadline.toEpochMilli()),
+                Long.toString(properties.rejectedAnswerRetention().toMillis()));
         return redis.execute(scripts.release, scriptKeys, args).next().timeout(properties.redisTimeout()).flatMap(raw -> {
             String state = raw.substring(0, raw.indexOf('|'));
             switch (state) {
@@ -147,7 +152,11 @@ public class ReservationService {
         });
     }
 
-    /** Releases by order number alone (the internal DELETE): the SKU comes from Redis or the durable record. */
+    /**
+     * Releases by order number alone (the internal DELETE of older callers): the SKU comes from Redis or the durable
+     * record. When neither knows the order yet, nothing is released and no tombstone is left; callers that know the
+     * SKU should name it ({@link #release(String, String, Instant, String)}).
+     */
     public Mono<Boolean> release(String orderNo) {
         return redis.opsForValue().get(keys.orderSku(orderNo)).timeout(properties.redisTimeout())
                 .switchIfEmpty(Mono.defer(() -> journal.flush().then(repository.find(orderNo)).map(Reservation::sku)))

@@ -152,7 +152,8 @@ public class StockRebuilder {
 
     private Mono<Long> restoreReservation(Reservation r) {
         return redis.execute(scripts.restoreReservation,
-                List.of(keys.reservation(r.sku(), r.orderNo()), keys.pending(r.sku())),
+                List.of(keys.reservation(r.sku(), r.orderNo()), keys.pending(r.sku()), keys.stock(r.sku()),
+                        keys.buyers(r.sku())),
                 List.of(r.orderNo(), Integer.toString(Math.max(1, r.attempt())), Integer.toString(r.quantity()), r.buyer(),
                         Long.toString(r.deadline().toEpochMilli())))
                 .next();

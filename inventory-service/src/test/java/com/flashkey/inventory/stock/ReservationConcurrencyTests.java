@@ -64,6 +64,9 @@ class ReservationConcurrencyTests {
     @Autowired
     ReservationSweeper sweeper;
 
+    @Autowired
+    StockRebuilder rebuilder;
+
     private void importKeys(String sku, int n) {
         importer.importCodes(sku, Flux.range(1, n).map(i -> sku + "-CODE-" + i), false, "test").block();
     }
@@ -214,6 +217,62 @@ class ReservationConcurrencyTests {
         assertThat(stored.attempt()).isEqualTo(2);
         assertThat(stored.quantity()).isEqualTo(1);
         assertThat(stored.status()).isEqualTo(Reservation.RESERVED);
+    }
+
+    @Test
+    void whenAReleaseOvertakesItsReserveThenTheLateReserveReservesNothingAndALaterAttemptStillReserves() {
+        importKeys("TOMB-1", 6);
+        Instant deadline = NOW.plus(Duration.ofMinutes(15));
+        // order-service timed out on the reserve and released first: nothing to release yet.
+        assertThat(reservations.release("TOMB-1", "tomb1", null, "requested").block()).isFalse();
+
+        assertThatThrownBy(() -> reservations.reserve(command("tomb1", 1, "TOMB-1", LIMIT, "t@example.com", deadline))
+                .block()).isInstanceOf(ReservationConflictException.class);
+        assertThat(counter("TOMB-1")).isEqualTo(6);
+        assertThat(redisBuyers("TOMB-1")).isEmpty();
+        journal.flush().block();
+        assertThat(repository.find("tomb1").blockOptional()).isEmpty();
+        // The buyer's retry (a new order number) is not refused over the limit by the unit nobody holds.
+        assertThat(reservations.reserve(command("tomb2", 1, "TOMB-1", LIMIT, "t@example.com", deadline)).block()
+                .outcome()).isEqualTo(ReservationOutcome.RESERVED);
+        assertThat(counter("TOMB-1")).isEqualTo(3);
+        // A re-reservation of the released order (a payment after expiry) uses a later attempt and still reserves.
+        assertThat(reservations.reserve(command("tomb1", 2, "TOMB-1", 1, "u@example.com", deadline)).block()
+                .outcome()).isEqualTo(ReservationOutcome.RESERVED);
+        assertThat(counter("TOMB-1")).isEqualTo(2);
+        assertThat(reservations.release("TOMB-1", "tomb1", null, "expired").block()).isTrue();
+        assertThat(counter("TOMB-1")).isEqualTo(3);
+        journal.flush().block();
+        assertThat(repository.find("tomb1").block().status()).isEqualTo(Reservation.RELEASED);
+        assertThat(repository.reservedUnits("TOMB-1").block()).isEqualTo(LIMIT);
+    }
+
+    @Test
+    void whenARebuildFindsATombstoneOverALiveRecordThenTheUnitsItCountedAsHeldGoBack() {
+        importKeys("TOMB-2", 5);
+        Instant deadline = NOW.plus(Duration.ofMinutes(15));
+        reservations.reserve(command("tomb3", 1, "TOMB-2", 2, "w@example.com", deadline)).block();
+        journal.flush().block();
+        // Redis lost the reservation, then a release found nothing and left its tombstone; the rebuild read the
+        // record before that release marked it released.
+        String hash = infra.redis().prefix() + "inv:{TOMB-2}:res:tomb3";
+        infra.redis().withCommands(r -> r.del(hash));
+        infra.redis().withCommands(r -> r.hset(hash, Map.of("attempt", "1", "state", "TOMBSTONE", "outcome", "RELEASED",
+                "qty", "0", "buyer", "", "deadline", "0", "available", "-1")));
+        rebuilder.rebuild("TOMB-2").block();
+        assertThat(counter("TOMB-2")).isEqualTo(5);
+        assertThat(redisBuyers("TOMB-2")).isEmpty();
+
+        // A tombstone of attempt 1 does not cover a live later attempt: that one is put back.
+        repository.upsert(List.of(new Reservation("tomb3", 2, "TOMB-2", 2, "w@example.com", deadline,
+                Reservation.RESERVED, false)), Instant.now()).block();
+        rebuilder.rebuild("TOMB-2").block();
+        assertThat(counter("TOMB-2")).isEqualTo(3);
+        String state = infra.redis().withCommands(r -> r.hget(hash, "state"));
+        Long ttl = infra.redis().withCommands(r -> r.ttl(hash));
+        assertThat(state).isEqualTo("RESERVED");
+        assertThat(ttl).as("a live reservation does not expire").isEqualTo(-1L);
+        assertThat(redisBuyers("TOMB-2")).containsEntry("w@example.com", 2L);
     }
 
     @Test

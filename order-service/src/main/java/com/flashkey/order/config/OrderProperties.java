@@ -11,6 +11,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -21,7 +22,9 @@ import org.springframework.validation.annotation.Validated;
  * @param inventoryUrl      base URL of inventory-service (its {@code /internal/reservations} API)
  * @param paymentPageUrl    payment page; the 202 answer links {@code <url>?orderNo=...}
  * @param paymentProvider   provider name shown in the 202 answer
- * @param paymentTimeout    how long an order waits for payment before it expires
+ * @param paymentTimeout    how long an order waits for payment: the deadline shown to the buyer
+ * @param paymentGrace      how long after that deadline an unpaid order still accepts a payment before it expires
+ *                          and its stock goes back (providers notify a few seconds late); 0 expires at the deadline
  * @param catalogTimeout    timeout of one catalog call
  * @param catalogCacheTtl   how long a product read from catalog is reused
  * @param inventoryTimeout  timeout of one inventory call
@@ -39,7 +42,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("flashkey.order")
 public record OrderProperties(@NotNull URI catalogUrl, @NotNull URI inventoryUrl, @NotNull URI paymentPageUrl,
-        @NotBlank String paymentProvider, @NotNull Duration paymentTimeout, @NotNull Duration catalogTimeout,
+        @NotBlank String paymentProvider, @NotNull Duration paymentTimeout,
+        @NotNull @DurationMin(seconds = 0) Duration paymentGrace, @NotNull Duration catalogTimeout,
         @NotNull Duration catalogCacheTtl, @NotNull Duration inventoryTimeout, @NotNull Duration kafkaSendTimeout,
         @NotNull Duration placedRecordTtl, @NotNull Duration idempotencyTtl, @NotNull Duration idempotencyLease,
         @NotNull Duration idempotencyWait, @Min(1) int topicPartitions, @Valid @NotNull Shards shards,

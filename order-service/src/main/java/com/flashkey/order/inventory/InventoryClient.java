@@ -45,11 +45,13 @@ public class InventoryClient {
     }
 
     /**
-     * Releases whatever is reserved for the order (idempotent). Retried briefly: a release that never arrives
-     * leaves stock held until inventory's own deadline.
+     * Releases whatever is reserved for the order (idempotent). Naming the SKU lets inventory release even a
+     * reservation that has not arrived yet: a reserve that lands after this release reserves nothing. Retried
+     * briefly: a release that never arrives leaves stock held until inventory's own deadline.
      */
-    public Mono<Boolean> release(String orderNo) {
-        return web.delete().uri("/internal/reservations/{orderNo}", orderNo).retrieve().bodyToMono(Released.class)
+    public Mono<Boolean> release(String orderNo, String sku) {
+        return web.delete().uri("/internal/reservations/{orderNo}?sku={sku}", orderNo, sku).retrieve()
+                .bodyToMono(Released.class)
                 .timeout(timeout).map(Released::released)
                 .retryWhen(Retry.backoff(2, Duration.ofMillis(50)).jitter(0.5))
                 .onErrorMap(ex -> new InventoryUnavailableException(orderNo, DEFAULT_RETRY_AFTER, ex));

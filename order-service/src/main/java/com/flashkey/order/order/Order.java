@@ -1,5 +1,6 @@
 package com.flashkey.order.order;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -20,6 +21,14 @@ public record Order(OrderNo orderNo, String sku, int quantity, String buyerEmail
 
     public Order {
         codes = codes == null ? List.of() : List.copyOf(codes);
+    }
+
+    /**
+     * Whether the order may expire at {@code now}: it is unpaid and its deadline plus {@code grace} has passed. The
+     * grace covers payment notifications that arrive a little after the deadline the buyer was shown.
+     */
+    public boolean dueForExpiry(Instant now, Duration grace) {
+        return status == OrderStatus.PENDING_PAYMENT && !now.isBefore(expiresAt.plus(grace));
     }
 
     @Override

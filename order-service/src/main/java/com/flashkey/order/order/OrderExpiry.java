@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 import com.flashkey.order.config.OrderProperties;
 
 /**
- * Expires unpaid orders at their deadline. Each shard is read through its (status, expires_at) index for due
+ * Expires unpaid orders once their deadline plus the payment grace has passed (providers report payments a little
+ * late; the buyer is shown the deadline itself). Each shard is read through its (status, expires_at) index for due
  * PENDING_PAYMENT rows only, never scanned whole; each due order goes through {@link OrderLifecycle#expire}, a
  * conditional transition that writes order.expired to the outbox (inventory then releases the stock). Several
  * replicas may run this: the conditional update lets only one of them expire an order.
@@ -26,6 +27,7 @@ class OrderExpiry extends PerShardLoop {
     private final OrderLifecycle lifecycle;
     private final Clock clock;
     private final OrderProperties.Expiry config;
+    private final Duration paymentGrace;
 
     OrderExpiry(OrderStore store, OrderLifecycle lifecycle, Clock clock, OrderProperties properties) {
         super(log, "expiry");
@@ -33,6 +35,7 @@ class OrderExpiry extends PerShardLoop {
         this.lifecycle = lifecycle;
         this.clock = clock;
         this.config = properties.expiry();
+        this.paymentGrace = properties.paymentGrace();
     }
 
     @Override
@@ -52,7 +55,8 @@ class OrderExpiry extends PerShardLoop {
 
     /** Expires what is due on one shard now; answers how many orders this call expired. */
     Mono<Long> expireDue(int shard) {
-        return store.dueForExpiry(shard, clock.instant(), config.batchSize()).concatMap(lifecycle::expire)
+        return store.dueForExpiry(shard, clock.instant().minus(paymentGrace), config.batchSize())
+                .concatMap(lifecycle::expire)
                 .filter(OrderLifecycle.Outcome.CHANGED::equals).count();
     }
 }

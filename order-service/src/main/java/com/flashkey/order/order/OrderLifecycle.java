@@ -96,12 +96,15 @@ public class OrderLifecycle {
                 : refund(order, "allocation-failed: " + failed.reason()));
     }
 
-    /** Expires an order whose deadline passed (called by the expiry scheduler; a paid order is left alone). */
+    /**
+     * Expires an unpaid order whose deadline and payment grace have passed (called by the expiry scheduler; a paid
+     * order, or one still within its grace, is left alone).
+     */
     public Mono<Outcome> expire(Order due) {
-        if (due.status() != OrderStatus.PENDING_PAYMENT) {
+        Instant now = clock.instant();
+        if (!due.dueForExpiry(now, properties.paymentGrace())) {
             return Mono.just(Outcome.UNCHANGED);
         }
-        Instant now = clock.instant();
         OrderExpired event = new OrderExpired(due.orderNo().value(), due.sku(), due.quantity(), now);
         return store.transition(due, due.status().expire(), Map.of("closed_at", now),
                 events.outboxEvent(Topics.ORDER_EXPIRED, event))
@@ -127,7 +130,8 @@ public class OrderLifecycle {
         // crash between reserve and the update below reserves nothing twice.
         return catalog.product(order.sku()).map(product -> new ReservationRequest(order.orderNo().value(), attempt,
                 order.sku(), order.quantity(), order.buyerEmail(), Math.max(product.perBuyerLimit(), order.quantity()),
-                product.saleStartsAt(), product.saleEndsAt(), now.plus(properties.paymentTimeout())))
+                product.saleStartsAt(), product.saleEndsAt(),
+                now.plus(properties.paymentTimeout()).plus(properties.paymentGrace())))
                 .flatMap(inventory::reserve)
                 .flatMap(reservation -> reservation.reserved()
                 ? pay(order, order.status().markPaidAfterReReservation(), attempt, payment)

@@ -96,8 +96,10 @@ public class OrderPlacement {
         OrderNo orderNo = OrderNo.generate(now, shardOf(command.email()));
         Instant expiresAt = now.plus(properties.paymentTimeout());
         long amountMinor = Money.toMinor(product.price(), product.currency()) * command.quantity();
+        // inventory holds the stock until the order may expire here (deadline + grace), never less.
         ReservationRequest request = new ReservationRequest(orderNo.value(), 1, product.sku(), command.quantity(),
-                command.email(), product.perBuyerLimit(), product.saleStartsAt(), product.saleEndsAt(), expiresAt);
+                command.email(), product.perBuyerLimit(), product.saleStartsAt(), product.saleEndsAt(),
+                expiresAt.plus(properties.paymentGrace()));
         OrderPlaced placed = new OrderPlaced(orderNo.value(), product.sku(), command.quantity(), command.email(),
                 amountMinor, product.currency(), command.locale(), command.idempotencyKey(), now, expiresAt,
                 command.phone());
@@ -124,7 +126,7 @@ public class OrderPlacement {
     private Mono<Void> releaseQuietly(OrderNo orderNo, String sku) {
         // Units may come back: the next buyer of the SKU asks inventory again.
         soldOut.clear(sku);
-        return inventory.release(orderNo.value()).then().onErrorResume(ex -> {
+        return inventory.release(orderNo.value(), sku).then().onErrorResume(ex -> {
             // inventory's own reservation deadline frees the stock later; nothing else can be done now.
             log.error("release of {} failed; stock stays held until its deadline: {}", orderNo, ex.toString());
             return Mono.empty();

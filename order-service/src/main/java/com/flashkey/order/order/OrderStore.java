@@ -82,12 +82,15 @@ public class OrderStore {
                 .bind(0, orderNo.value()).map(this::order).one();
     }
 
-    /** PENDING_PAYMENT orders of one shard whose deadline has passed, read through the (status, expires_at) index. */
-    public Flux<Order> dueForExpiry(int shard, Instant now, int limit) {
+    /**
+     * PENDING_PAYMENT orders of one shard whose deadline is not after {@code cutoff}, read through the
+     * (status, expires_at) index.
+     */
+    public Flux<Order> dueForExpiry(int shard, Instant cutoff, int limit) {
         return shards.get(shard).db()
                 .sql("SELECT " + COLUMNS + " FROM orders WHERE status = 'PENDING_PAYMENT' AND expires_at <= ? "
                         + "ORDER BY expires_at LIMIT ?")
-                .bind(0, utc(now)).bind(1, limit).map(this::order).all();
+                .bind(0, utc(cutoff)).bind(1, limit).map(this::order).all();
     }
 
     /**

@@ -126,7 +126,8 @@ class PlacementWarmUp implements ReactiveHealthIndicator {
         Mono<Void> reserve = reserve(i).onErrorResume(ex -> Mono.empty());
         // A release of an order that holds nothing is answered without a change; it warms the rarer failure path.
         Mono<Void> release = i % 16 == 0
-                ? inventory.release(orderNo(i)).then().onErrorResume(ex -> Mono.empty()) : Mono.empty();
+                ? inventory.release(orderNo(i), settings.sku()).then().onErrorResume(ex -> Mono.empty())
+                : Mono.empty();
         Mono<Void> order = self.post().uri("/api/orders").contentType(MediaType.APPLICATION_JSON)
                 .header("Idempotency-Key", "warm-up-" + run + "-" + i)
                 .bodyValue(Map.of("sku", settings.sku(), "quantity", 1, "email", "warm-up-" + i + "@flashkey.invalid"))

@@ -1,10 +1,14 @@
 package com.flashkey.order.support;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -17,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Stand-ins for catalog-service and inventory-service in one small real HTTP server (Reactor Netty), honouring the
  * contracts of the brief exactly: catalog {@code GET /api/products/{sku}} (404 problem when unknown), inventory
  * {@code POST /internal/reservations} (idempotent per orderNo and attempt; checks window, limit, stock) and
- * {@code DELETE /internal/reservations/{orderNo}} (idempotent). State is in memory. inventory-service itself is
+ * {@code DELETE /internal/reservations/{orderNo}[?sku=]} (idempotent; with the SKU, a reserve of attempt 1 that
+ * arrives after it reserves nothing, as inventory's tombstone does). State is in memory. inventory-service itself is
  * written concurrently by another engineer; these stand-ins let order-service be tested against the contract.
  */
 public final class StandIns implements AutoCloseable {
@@ -30,6 +35,11 @@ public final class StandIns implements AutoCloseable {
     private final Map<String, String> answers = new ConcurrentHashMap<>();
     public final AtomicInteger reserveCalls = new AtomicInteger();
     public final AtomicInteger releaseCalls = new AtomicInteger();
+    /** Reserve requests of a slow SKU that were processed (after their delay), whether anyone still listened. */
+    public final AtomicInteger slowReservesProcessed = new AtomicInteger();
+    private final Map<String, Duration> slowSkus = new ConcurrentHashMap<>();
+    private final Map<String, Instant> deadlines = new ConcurrentHashMap<>();
+    private final Set<String> tombstones = ConcurrentHashMap.newKeySet();
     private volatile boolean inventoryDown;
     private final DisposableServer server;
 
@@ -86,6 +96,24 @@ public final class StandIns implements AutoCloseable {
         }
     }
 
+    /**
+     * Reserve requests for the SKU are processed only after {@code delay} (as if queued in an overloaded inventory),
+     * even when the caller has given up meanwhile; {@link Duration#ZERO} ends it.
+     */
+    public void slowReserve(String sku, Duration delay) {
+        if (delay.isZero()) {
+            slowSkus.remove(sku);
+        }
+        else {
+            slowSkus.put(sku, delay);
+        }
+    }
+
+    /** The reservation deadline (request field {@code expiresAt}) of the order's last reserve request. */
+    public Instant reservationDeadline(String orderNo) {
+        return deadlines.get(orderNo);
+    }
+
     public int attemptOf(String orderNo) {
         Live l = live.get(orderNo);
         return l == null ? 0 : l.attempt();
@@ -117,9 +145,39 @@ public final class StandIns implements AutoCloseable {
                 return send(response, 400, "application/problem+json",
                         Map.of("type", "https://flashkey.dev/problems/validation", "status", 400));
             }
-            String answer = answers.computeIfAbsent(orderNo + "#" + attempt, k -> decide(r, orderNo, attempt, quantity));
-            return sendRaw(response, 200, "application/json", answer);
+            deadlines.put(orderNo, Instant.parse(r.path("expiresAt").asString()));
+            Duration delay = slowSkus.get(r.path("sku").asString());
+            if (delay == null) {
+                return answer(response, r, orderNo, attempt, quantity);
+            }
+            // Processed after the delay whether or not the caller still waits: detached from this exchange.
+            Mono<String> late = Mono.delay(delay).map(tick -> {
+                String answer = decideOnce(r, orderNo, attempt, quantity);
+                slowReservesProcessed.incrementAndGet();
+                return answer == null ? "" : answer;
+            }).cache();
+            late.subscribe();
+            return late.flatMap(answer -> answer.isEmpty() ? conflict(response) : sendRaw(response, 200,
+                    "application/json", answer));
         });
+    }
+
+    private Mono<Void> answer(HttpServerResponse response, JsonNode r, String orderNo, int attempt, int quantity) {
+        String answer = decideOnce(r, orderNo, attempt, quantity);
+        return answer == null ? conflict(response) : sendRaw(response, 200, "application/json", answer);
+    }
+
+    /** The first answer of (orderNo, attempt), or null when the order was released before its first attempt came. */
+    private String decideOnce(JsonNode r, String orderNo, int attempt, int quantity) {
+        if (attempt == 1 && tombstones.contains(orderNo)) {
+            return null;
+        }
+        return answers.computeIfAbsent(orderNo + "#" + attempt, k -> decide(r, orderNo, attempt, quantity));
+    }
+
+    private Mono<Void> conflict(HttpServerResponse response) {
+        return send(response, 409, "application/problem+json",
+                Map.of("type", "https://flashkey.dev/problems/conflict", "status", 409));
     }
 
     private synchronized String decide(JsonNode r, String orderNo, int attempt, int quantity) {
@@ -151,7 +209,14 @@ public final class StandIns implements AutoCloseable {
     private Mono<Void> release(HttpServerRequest request, HttpServerResponse response) {
         releaseCalls.incrementAndGet();
         String orderNo = request.param("orderNo");
-        return send(response, 200, "application/json", Map.of("orderNo", orderNo, "released", releaseNow(orderNo)));
+        List<String> sku = new QueryStringDecoder(request.uri()).parameters().get("sku");
+        boolean released = releaseNow(orderNo);
+        if (!released && sku != null && !answers.containsKey(orderNo + "#1")) {
+            // inventory leaves a tombstone only when the release names the SKU: by order number alone it cannot
+            // find a reservation that has not arrived.
+            tombstones.add(orderNo);
+        }
+        return send(response, 200, "application/json", Map.of("orderNo", orderNo, "released", released));
     }
 
     private Mono<Void> send(HttpServerResponse response, int status, String type, Object body) {

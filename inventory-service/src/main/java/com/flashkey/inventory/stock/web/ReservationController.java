@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import com.flashkey.inventory.stock.ReservationOutcome;
@@ -76,11 +77,14 @@ class ReservationController {
     }
 
     @DeleteMapping("/{orderNo}")
-    @Operation(summary = "Release an order's reservation (idempotent)")
-    Mono<ReleaseResponse> release(@PathVariable String orderNo) {
+    @Operation(summary = "Release an order's reservation (idempotent); with sku, a reserve that arrives later "
+            + "reserves nothing")
+    Mono<ReleaseResponse> release(@PathVariable String orderNo, @RequestParam(required = false) String sku) {
         if (!orderNo.matches(ORDER_NO)) {
             throw new InvalidRequestException("orderNo", "must match " + ORDER_NO);
         }
-        return reservations.release(orderNo).map(released -> new ReleaseResponse(orderNo, released));
+        Mono<Boolean> released = sku == null ? reservations.release(orderNo)
+                : reservations.release(Skus.require(sku), orderNo, null, "requested");
+        return released.map(r -> new ReleaseResponse(orderNo, r));
     }
 }

@@ -1,12 +1,14 @@
 package com.flashkey.order.order.web;
 
 import java.net.URI;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
@@ -19,8 +21,10 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.reactive.function.client.WebClientException;
 import org.springframework.web.server.MissingRequestValueException;
 import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 import com.flashkey.order.catalog.CatalogUnavailableException;
 import com.flashkey.order.catalog.ProductNotFoundException;
@@ -146,9 +150,32 @@ class ProblemAdvice {
     }
 
     @ExceptionHandler
-    ResponseEntity<ProblemDetail> unexpected(Exception ex) {
+    Mono<ResponseEntity<ProblemDetail>> unexpected(Exception ex) {
+        if (clientWentAway(ex)) {
+            // The client hung up (reactor-netty AbortedException, connection reset, broken pipe): nobody is left
+            // to answer, and it is not our failure.
+            log.debug("client went away: {}", ex.toString());
+            return Mono.empty();
+        }
         log.error("unexpected failure", ex);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side", null);
+        return Mono.just(
+                problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side", null));
+    }
+
+    /** Spring's check (type names and messages of a hang-up), plus a channel the client closed under us. */
+    private static boolean clientWentAway(Throwable ex) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(ex)) {
+            return true;
+        }
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof WebClientException) {
+                return false; // a peer of ours closed the connection, not the client
+            }
+            if (t instanceof ClosedChannelException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String parameterName(String name) {
