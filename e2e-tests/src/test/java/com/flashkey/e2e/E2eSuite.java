@@ -39,6 +39,12 @@ public final class E2eSuite implements AutoCloseable {
     /** Short enough for the expiry tests to run in a minute, long enough for a buyer to pay through any fault. */
     static final Duration PAYMENT_TIMEOUT = Duration.ofSeconds(90);
 
+    /**
+     * How long past the deadline a payment still counts before the order expires and its stock goes back (60 s by
+     * default): a buyer who learned of the order late, after retries through a fault, still gets the key.
+     */
+    static final Duration PAYMENT_GRACE = Duration.ofSeconds(30);
+
     private static final String[] SERVICES = { "gateway", "catalog-service", "inventory-service", "order-service",
             "payment-callback-service", "notification-service" };
 
@@ -70,6 +76,7 @@ public final class E2eSuite implements AutoCloseable {
         // One Redis namespace per run as well: a private Redis left over from an aborted run holds nothing we read.
         environment.put("REDIS_KEY_PREFIX", dbPrefix.replace('_', ':'));
         environment.put("FLASHKEY_ORDER_PAYMENTTIMEOUT", PAYMENT_TIMEOUT.toSeconds() + "s");
+        environment.put("FLASHKEY_ORDER_PAYMENTGRACE", PAYMENT_GRACE.toSeconds() + "s");
         // 4 shards x 8 connections: the whole instance stays well inside MariaDB's default 151 connections, which
         // the machine's other users (CI, developers' suites) share.
         environment.put("FLASHKEY_ORDER_SHARDS_POOLMAXSIZE", "8");

@@ -26,7 +26,7 @@ class FaultsIT {
     /** A buyer keeps retrying through the outage for this long (a storefront's patience). */
     private static final Duration PATIENCE = Duration.ofSeconds(180);
     /** Long enough for a reservation orphaned by a crash to expire and be released. */
-    private static final Duration SETTLE = E2eSuite.PAYMENT_TIMEOUT.plusSeconds(90);
+    private static final Duration SETTLE = E2eSuite.PAYMENT_TIMEOUT.plus(E2eSuite.PAYMENT_GRACE).plusSeconds(90);
     private static final int IN_FLIGHT = 12;
 
     @Test

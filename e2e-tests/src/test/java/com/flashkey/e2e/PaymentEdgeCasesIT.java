@@ -111,7 +111,8 @@ class PaymentEdgeCasesIT {
         Purchase tooLate = placeUnpaid(single, 1);
         assertThat(shop.inventory(single.sku())).isEqualTo(new Shop.Inventory(1, 0, 1, 0));
 
-        awaitStatus(shop, List.of(late, tooLate), "EXPIRED", E2eSuite.PAYMENT_TIMEOUT.plusSeconds(60));
+        awaitStatus(shop, List.of(late, tooLate), "EXPIRED",
+                E2eSuite.PAYMENT_TIMEOUT.plus(E2eSuite.PAYMENT_GRACE).plusSeconds(60));
         // The released key is for sale again, and someone else buys it in time.
         awaitInventory(shop, single.sku(), new Shop.Inventory(1, 1, 0, 0));
         Outcomes rival = single.run(1, 1, 1, Duration.ofSeconds(60), true, -1, null);
