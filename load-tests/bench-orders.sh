@@ -11,14 +11,16 @@
 #   1. cold:     a pulse of BENCH_COLD_SECONDS right after order-service says ready (what a restart mid-sale meets),
 #   2. accepted: BENCH_SECONDS of orders that reserve stock, publish order.placed (acks=all) and answer 202,
 #   3. sold-out: BENCH_SECONDS of orders for the sold-out product (409 problem+json).
-# It prints, per phase, requests/s by status, p50/p99 latency (wrk's, over all answers) and the CPU seconds of each
-# service during the phase, and a last line per phase that scripts can grep: "RESULT <phase> <ok/s> <p50> <p99>".
+# It prints, per phase, requests/s by status, p50/p99 latency (wrk's, over all answers) and the CPU of each service
+# (and of the broker, when this run started it) during the phase, as a share of a core and in ms per answer, and two
+# lines per phase that scripts can grep: "RESULT <phase> <ok/s> <p50> <p99>" and "CPUMS <phase> <process>=<ms> ...".
 #
 # Settings (environment variables, all optional):
 #   BENCH_JARS (worktree target/)  BENCH_SECONDS (15)  BENCH_COLD_SECONDS (5)  BENCH_CONNECTIONS (50)  BENCH_THREADS (2)
 #   BENCH_STOCK (100000, at most 100000: one import)   BENCH_WARM_SECONDS (10, accepted load before the measured runs)
 #   BENCH_PORT_BASE (3808: catalog 38081, inventory 38082, order 38083)
 #   BENCH_KAFKA (host:port of a running broker; default: use or start one on BENCH_KAFKA_PORT, 39092, controller +1)
+#   BENCH_KAFKA_PID (pid of that running broker, to report its CPU too)
 #   BENCH_PROFILE (empty; "cpu" or "alloc" attaches async-profiler during the accepted run to BENCH_PROFILE_TARGETS,
 #                  "order" by default, or e.g. "order inventory";
 #                  ASYNC_PROFILER_SO locates libasyncProfiler.so; BENCH_PROFILE_FORMAT html or collapsed)
@@ -167,9 +169,14 @@ wait_ready order
 
 # --- phases ------------------------------------------------------------------------------------------------
 ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+# The processes whose CPU a phase reports: the services, and the broker when this run started it (or names its pid).
+METERED=(order inventory catalog)
+declare -A METER_PID=()
+[ -n "${PID[kafka]:-${BENCH_KAFKA_PID:-}}" ] && METERED+=(kafka) && METER_PID[kafka]=${PID[kafka]:-$BENCH_KAFKA_PID}
+for svc in order inventory catalog; do METER_PID[$svc]=${PID[$svc]}; done
 phase() { # name sku seconds expected-status
   local name=$1 out=$WORK/$1.out before=() i=0 svc
-  for svc in order inventory catalog; do before+=("$(ticks "${PID[$svc]}")"); done
+  for svc in "${METERED[@]}"; do before+=("$(ticks "${METER_PID[$svc]}")"); done
   local prof="" target
   if [ "$name" = accepted ] && [ -n "${BENCH_PROFILE:-}" ]; then
     prof=$WORK/profile-${BENCH_PROFILE}-SVC.${BENCH_PROFILE_FORMAT:-html}
@@ -185,19 +192,24 @@ phase() { # name sku seconds expected-status
       jcmd "${PID[$target]}" JVMTI.agent_load "$ASYNC_PROFILER_SO" "\"stop,file=${prof/SVC/$target}\"" >>"$WORK/profiler.out"
     done
   fi
-  local dur p50 p99 ok cpu=""
+  local dur p50 p99 ok all cpu="" per="" now
   dur=$(awk '$1=="duration_s"{print $2}' "$out")
   p50=$(awk '$1=="latency"{print $3}' "$out")
   p99=$(awk '$1=="latency"{print $5}' "$out")
   ok=$(awk -v s="$4" '$1=="status" && $2==s {print $3}' "$out")
-  for svc in order inventory catalog; do
-    cpu+=" $svc=$(awk -v a="${before[$i]}" -v b="$(ticks "${PID[$svc]}")" -v hz="$HZ" -v d="$dur" \
-      'BEGIN{printf "%.0f%%", (b-a)/hz/d*100}')"
+  all=$(awk '$1=="status"{n+=$3} END{print n+0}' "$out")
+  for svc in "${METERED[@]}"; do
+    now=$(ticks "${METER_PID[$svc]}")
+    cpu+=" $svc=$(awk -v a="${before[$i]}" -v b="$now" -v hz="$HZ" -v d="$dur" 'BEGIN{printf "%.0f%%", (b-a)/hz/d*100}')"
+    per+=" $svc=$(awk -v a="${before[$i]}" -v b="$now" -v hz="$HZ" -v n="$all" \
+      'BEGIN{printf "%.2f", (n > 0 ? (b-a)/hz*1000/n : 0)}')"
     i=$((i + 1))
   done
   printf '%-9s %s s, by status:%s\n' "$name" "$dur" \
     "$(awk -v d="$dur" '$1=="status"{printf " %s=%.0f/s", $2, $3/d}' "$out")"
   printf '          p50 %s ms, p99 %s ms; CPU of a core:%s%s\n' "$p50" "$p99" "$cpu" "${prof:+; profile $prof}"
+  printf '          CPU ms per answer:%s\n' "$per"
+  printf 'CPUMS %s%s\n' "$name" "$per"
   printf 'RESULT %s %.0f %s %s\n' "$name" "$(awk -v n="${ok:-0}" -v d="$dur" 'BEGIN{print n/d}')" "$p50" "$p99"
 }
 

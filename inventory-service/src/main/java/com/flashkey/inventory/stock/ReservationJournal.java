@@ -16,11 +16,12 @@ import com.flashkey.inventory.config.InventoryProperties;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * Write-behind of reservations: the reserve call answers from Redis and queues its record here; the journal writes
  * queued records to the database in multi-row upserts every {@code journal-interval}, so the sale's write peak
- * never becomes one commit per request. Records stay queued (in order) until a write succeeds. Flushes are
+ * never becomes one commit per request. Records stay queued (in order) until a write succeeds. Writes are
  * serialised, so records reach the database in the order they were queued.
  */
 @Component
@@ -32,7 +33,11 @@ public class ReservationJournal implements SmartLifecycle {
     private final InventoryProperties properties;
     private final Clock clock;
     private final Deque<Reservation> queue = new ArrayDeque<>();
-    private Mono<Void> lastFlush = Mono.empty();
+    private final Object flushLock = new Object();
+    /** A write is running; guarded by flushLock. */
+    private boolean writing;
+    /** Completes with the write after the running one; guarded by flushLock. */
+    private Sinks.Empty<Void> nextWrite;
     private volatile Disposable ticker;
 
     public ReservationJournal(ReservationRepository repository, InventoryProperties properties, Clock clock) {
@@ -47,18 +52,73 @@ public class ReservationJournal implements SmartLifecycle {
         }
     }
 
+    /**
+     * Queues a record and completes once it is in the database, for callers that must not go on before that (a
+     * consumed event acked after its write). Callers that arrive together share the flush that writes them.
+     */
+    public Mono<Void> recordAndFlush(Reservation reservation) {
+        return Mono.defer(() -> {
+            record(reservation);
+            return flush();
+        });
+    }
+
     public int queued() {
         synchronized (queue) {
             return queue.size();
         }
     }
 
-    /** Writes everything queued before this call; completes when it is in the database. */
+    /**
+     * Writes everything queued before this call; completes when it is in the database. Callers that arrive while a
+     * write runs share the next one (group commit), so a burst of callers costs a few statements, not one each.
+     */
     public Mono<Void> flush() {
-        synchronized (this) {
-            Mono<Void> next = lastFlush.onErrorResume(ex -> Mono.empty()).then(Mono.defer(this::drain)).cache();
-            lastFlush = next;
-            return next;
+        return Mono.defer(() -> {
+            Sinks.Empty<Void> done;
+            boolean start;
+            synchronized (flushLock) {
+                if (nextWrite == null) {
+                    nextWrite = Sinks.empty();
+                }
+                done = nextWrite;
+                start = !writing;
+                if (start) {
+                    writing = true;
+                    nextWrite = null;
+                }
+            }
+            if (start) {
+                write(done);
+            }
+            return done.asMono();
+        });
+    }
+
+    /*
+     * One write at a time, each draining the whole queue. Its waiters are completed here rather than by chaining
+     * each flush onto the previous one: such a chain keeps every earlier flush reachable (the journal flushes
+     * several times a second, for as long as the process runs) and completes its waiters by deep recursion.
+     */
+    private void write(Sinks.Empty<Void> done) {
+        Mono.defer(this::drain).subscribe(null, ex -> finish(done, ex), () -> finish(done, null));
+    }
+
+    private void finish(Sinks.Empty<Void> done, Throwable error) {
+        Sinks.Empty<Void> next;
+        synchronized (flushLock) {
+            next = nextWrite;
+            nextWrite = null;
+            writing = next != null;
+        }
+        if (error == null) {
+            done.tryEmitEmpty();
+        }
+        else {
+            done.tryEmitError(error);
+        }
+        if (next != null) {
+            write(next);
         }
     }
 

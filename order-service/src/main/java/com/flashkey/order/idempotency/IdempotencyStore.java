@@ -26,8 +26,9 @@ import com.flashkey.order.config.OrderProperties;
  * <ol>
  * <li>{@code SET key {fingerprint, pending} NX PX lease} claims the key atomically (insert first, then act; never
  * check-then-insert). Exactly one request wins.</li>
- * <li>The winner runs the action and stores the final answer (kept for {@code idempotency-ttl}). If the action fails
- * with an error that must not be replayed (an outage), the claim is deleted so the client may retry.</li>
+ * <li>The winner runs the action, stores the final answer (kept for {@code idempotency-ttl}) and answers it. If the
+ * action fails with an error that must not be replayed (an outage), the claim is deleted so the client may
+ * retry.</li>
  * <li>A loser compares fingerprints (different body: {@link IdempotencyMismatchException}), then replays the stored
  * answer, waiting up to {@code idempotency-wait} while the winner is still running.</li>
  * </ol>
@@ -78,11 +79,11 @@ public class IdempotencyStore {
     }
 
     /**
-     * Runs {@code action} once per key and answers its serialized result; replays and waits as described above.
-     * The action reports business refusals inside its answer (they are kept and replayed); an error it signals is an
-     * outage: the claim is released and the error propagates.
+     * Runs {@code action} once per key and answers its result; replays (read back as {@code type}) and waits as
+     * described above. The action reports business refusals inside its answer (they are kept and replayed); an error
+     * it signals is an outage: the claim is released and the error propagates.
      */
-    public Mono<String> once(String key, String fingerprint, Supplier<Mono<String>> action) {
+    public <T> Mono<T> once(String key, String fingerprint, Class<T> type, Supplier<Mono<T>> action) {
         String redisKey = prefix + key;
         String claim = json.writeValueAsString(new Entry(fingerprint, null, UUID.randomUUID().toString()));
         return redis.opsForValue().setIfAbsent(redisKey, claim, lease)
@@ -94,17 +95,19 @@ public class IdempotencyStore {
                         // reservation and its event. The work completes, its answer is kept, a retry replays it.
                         return Mono.fromFuture(claimed(redisKey, fingerprint, claim, action).toFuture(), true);
                     }
-                    return replay(redisKey, fingerprint);
+                    return replay(redisKey, fingerprint).map(raw -> json.readValue(raw, type));
                 });
     }
 
-    private Mono<String> claimed(String redisKey, String fingerprint, String claim, Supplier<Mono<String>> action) {
+    private <T> Mono<T> claimed(String redisKey, String fingerprint, String claim, Supplier<Mono<T>> action) {
         return Mono.defer(action)
                 // An outage: forget the claim so the client's retry with this key runs again.
                 .onErrorResume(ex -> redis.execute(RELEASE, List.of(redisKey), List.of(claim))
                         .onErrorResume(releaseFailed -> Mono.empty()).then(Mono.error(ex)))
+                // The winner answers its own result; only a replay reads the stored copy back.
                 .flatMap(answer -> redis.opsForValue()
-                        .set(redisKey, json.writeValueAsString(new Entry(fingerprint, answer, null)), ttl)
+                        .set(redisKey, json.writeValueAsString(new Entry(fingerprint, json.writeValueAsString(answer),
+                                null)), ttl)
                         .thenReturn(answer)
                         // The action's effect is done (e.g. the order is placed): answer it even if Redis
                         // could not keep it; a replay then waits out the lease instead of acting twice.

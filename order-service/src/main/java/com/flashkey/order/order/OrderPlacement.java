@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Service;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -39,13 +38,12 @@ public class OrderPlacement {
     private final PlacedOrders placedOrders;
     private final IdempotencyStore idempotency;
     private final SoldOutFlags soldOut;
-    private final JsonMapper json;
     private final Clock clock;
     private final OrderProperties properties;
     private final int shards;
 
     OrderPlacement(CatalogClient catalog, InventoryClient inventory, OrderEventPublisher events,
-            PlacedOrders placedOrders, IdempotencyStore idempotency, SoldOutFlags soldOut, JsonMapper json, Clock clock,
+            PlacedOrders placedOrders, IdempotencyStore idempotency, SoldOutFlags soldOut, Clock clock,
             OrderProperties properties) {
         this.catalog = catalog;
         this.inventory = inventory;
@@ -53,7 +51,6 @@ public class OrderPlacement {
         this.placedOrders = placedOrders;
         this.idempotency = idempotency;
         this.soldOut = soldOut;
-        this.json = json;
         this.clock = clock;
         this.properties = properties;
         this.shards = properties.shards().count();
@@ -69,8 +66,8 @@ public class OrderPlacement {
         String fingerprint = command.phone() == null
                 ? IdempotencyStore.fingerprint(command.sku(), quantity, command.email())
                 : IdempotencyStore.fingerprint(command.sku(), quantity, command.email(), command.phone());
-        return idempotency.once(command.idempotencyKey(), fingerprint, () -> place(command).map(json::writeValueAsString))
-                .map(raw -> json.readValue(raw, Answer.class)).flatMap(Answer::toResult);
+        return idempotency.once(command.idempotencyKey(), fingerprint, Answer.class, () -> place(command))
+                .flatMap(Answer::toResult);
     }
 
     private Mono<Answer> place(PlaceOrder command) {

@@ -1,8 +1,6 @@
 package com.flashkey.inventory.stock.messaging;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -14,7 +12,7 @@ import com.flashkey.contracts.OrderPlaced;
 import com.flashkey.inventory.events.InboundEvents;
 import com.flashkey.inventory.stock.BuyerEmail;
 import com.flashkey.inventory.stock.Reservation;
-import com.flashkey.inventory.stock.ReservationRepository;
+import com.flashkey.inventory.stock.ReservationJournal;
 import com.flashkey.inventory.stock.ReservationService;
 
 import reactor.core.publisher.Mono;
@@ -22,6 +20,8 @@ import reactor.core.publisher.Mono;
 /**
  * order.placed records the reservation durably and marks its order as existing (the sweeper then leaves it to
  * order-service's expiry); order.expired and order.cancelled release it. All idempotent, acked after the DB write.
+ * order.placed arrives at the sale's full accept rate, so its rows go through the {@link ReservationJournal}: the
+ * records in flight at one moment share one multi-row upsert instead of costing one commit each.
  */
 @Component
 class OrderLifecycleListener {
@@ -30,16 +30,13 @@ class OrderLifecycleListener {
     private static final Duration EXPIRY_SLACK = Duration.ofSeconds(60);
 
     private final InboundEvents inbound;
-    private final ReservationRepository repository;
+    private final ReservationJournal journal;
     private final ReservationService reservations;
-    private final Clock clock;
 
-    OrderLifecycleListener(InboundEvents inbound, ReservationRepository repository, ReservationService reservations,
-            Clock clock) {
+    OrderLifecycleListener(InboundEvents inbound, ReservationJournal journal, ReservationService reservations) {
         this.inbound = inbound;
-        this.repository = repository;
+        this.journal = journal;
         this.reservations = reservations;
-        this.clock = clock;
     }
 
     @KafkaListener(id = "inventory-order-placed", idIsGroup = false,
@@ -48,9 +45,9 @@ class OrderLifecycleListener {
         return inbound.handle(record, OrderPlaced.class, envelope -> {
             OrderPlaced placed = envelope.data();
             // Attempt 0: this event does not know the attempt, so it never overrides what the reserve call wrote.
-            return repository.upsert(List.of(new Reservation(placed.orderNo(), 0, placed.sku(), placed.quantity(),
-                    BuyerEmail.normalise(placed.buyerEmail()), placed.expiresAt(), Reservation.RESERVED, true)),
-                    clock.instant());
+            // Acked only once the journal has written it (a failed write keeps it queued and the handler retries).
+            return journal.recordAndFlush(new Reservation(placed.orderNo(), 0, placed.sku(), placed.quantity(),
+                    BuyerEmail.normalise(placed.buyerEmail()), placed.expiresAt(), Reservation.RESERVED, true));
         });
     }
 
