@@ -50,6 +50,8 @@ public class RedisSafety {
                 connection -> connection.serverCommands().getConfig("maxmemory-policy"),
                 connection -> connection.closeLater())
                 .timeout(Duration.ofSeconds(2))
+                // No reply at all (a connection dropped mid-command) is a failure to read, never "no decision".
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("no reply to CONFIG GET")))
                 .map(config -> policy(config))
                 .map(policy -> {
                     boolean safe = safePolicy(policy);

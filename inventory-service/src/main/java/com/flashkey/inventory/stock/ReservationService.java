@@ -65,8 +65,11 @@ public class ReservationService {
                 }
                 return Mono.just(raw);
             }).map(raw -> answer(command, buyer, raw));
-        }).doOnNext(answer -> meters.counter("inventory.reservations", "outcome", answer.outcome().name(), "replay",
-                Boolean.toString(answer.replay())).increment());
+        })
+                // Never an empty answer (the HTTP layer would turn it into a 200 without a body): try again later.
+                .switchIfEmpty(Mono.error(() -> new StockUnavailableException(command.sku(), "no answer from Redis")))
+                .doOnNext(answer -> meters.counter("inventory.reservations", "outcome", answer.outcome().name(),
+                        "replay", Boolean.toString(answer.replay())).increment());
     }
 
     private Mono<String> runReserve(ReserveCommand c, String buyer) {
@@ -83,7 +86,9 @@ public class ReservationService {
         Duration ttl = untilDeadline.compareTo(properties.rejectedAnswerRetention()) > 0 ? untilDeadline
                 : properties.rejectedAnswerRetention();
         Mono<Boolean> index = redis.opsForValue().set(keys.orderSku(c.orderNo()), c.sku(), ttl);
-        return Mono.zip(script, index, (result, indexed) -> result).timeout(properties.redisTimeout());
+        // The index is a helper: an empty reply from it must not swallow the script's answer.
+        return Mono.zip(script, index.defaultIfEmpty(Boolean.FALSE), (result, indexed) -> result)
+                .timeout(properties.redisTimeout());
     }
 
     private ReserveAnswer answer(ReserveCommand c, String buyer, String raw) {

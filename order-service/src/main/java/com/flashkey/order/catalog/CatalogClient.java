@@ -80,7 +80,9 @@ public class CatalogClient {
     }
 
     private Mono<Product> fetch(String sku) {
-        return web.get().uri("/api/products/{sku}", sku).retrieve().bodyToMono(Product.class).timeout(timeout)
+        return web.get().uri("/api/products/{sku}", sku).retrieve().bodyToMono(Product.class)
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("catalog answered without a product")))
+                .timeout(timeout)
                 .onErrorMap(WebClientResponseException.class,
                         ex -> ex.getStatusCode().value() == HttpStatus.NOT_FOUND.value()
                                 ? new ProductNotFoundException(sku) : ex)

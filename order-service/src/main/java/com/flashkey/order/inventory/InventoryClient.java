@@ -39,6 +39,8 @@ public class InventoryClient {
     /** Reserves stock; a business refusal is an outcome, an outage is {@link InventoryUnavailableException}. */
     public Mono<Reservation> reserve(ReservationRequest request) {
         return web.post().uri("/internal/reservations").bodyValue(request).retrieve().bodyToMono(Reservation.class)
+                // An answer without a body is no answer: never let it turn into an empty (200, nothing placed) reply.
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("inventory answered without a reservation")))
                 .timeout(timeout)
                 .transformDeferred(CircuitBreakerOperator.of(breaker))
                 .onErrorMap(ex -> new InventoryUnavailableException(request.orderNo(), retryAfter(ex), ex));

@@ -39,7 +39,8 @@ class CatalogClientTests {
         HttpStatus status = answer.get();
         ClientResponse.Builder response = ClientResponse.create(status)
                 .header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE);
-        return Mono.just(status == HttpStatus.OK ? response.body(PRODUCT).build() : response.build());
+        return Mono.just(status == HttpStatus.OK ? response.body(PRODUCT).build() : status == HttpStatus.NO_CONTENT
+                ? ClientResponse.create(HttpStatus.OK).build() : response.build());
     }), properties());
 
     @Test
@@ -61,6 +62,14 @@ class CatalogClientTests {
         answer.set(HttpStatus.OK);
         assertThat(client.product("SKU-1").block().sku()).isEqualTo("SKU-1");
         assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    void whenCatalogAnswersWithoutABodyThenItIsUnavailableAndNothingIsKept() {
+        answer.set(HttpStatus.NO_CONTENT); // the stand-in answers 200 without a body
+        assertThatThrownBy(() -> client.product("SKU-1").block()).isInstanceOf(CatalogUnavailableException.class);
+        answer.set(HttpStatus.OK);
+        assertThat(client.product("SKU-1").block().sku()).isEqualTo("SKU-1");
     }
 
     @Test
