@@ -434,8 +434,7 @@ class OrderServiceIntegrationTests {
         kafka.publish(Topics.ALLOCATION_FAILED, new AllocationFailed(orderNo, "LIFE-1", 2, 0, "late", Instant.now()));
         kafka.publish(Topics.PAYMENT_SUCCEEDED, payment);
         String marker = placeOk("LIFE-1", 1, "marker@example.com");
-        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(marker, "simpay", "evt-m", 450, "CNY", "tx-m",
-                Instant.now()));
+        pay(marker, 450);
         awaitStatus(marker, OrderStatus.PAID);
         Order after = store.find(new OrderNo(orderNo)).block();
         assertThat(after.status()).isEqualTo(OrderStatus.DELIVERED);
@@ -474,8 +473,7 @@ class OrderServiceIntegrationTests {
         awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
         assertThat(store.find(new OrderNo(orderNo)).block().buyerPhone()).isEqualTo("+8613800000000");
 
-        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-ph", 200, "CNY", "tx-ph",
-                Instant.now()));
+        pay(orderNo, 200);
         OrderPaid paid = (OrderPaid) kafka.awaitOne(Topics.ORDER_PAID, orderNo).envelope().data();
         assertThat(paid.buyerPhone()).isEqualTo("+8613800000000");
         // Without a number the events carry none.
@@ -511,8 +509,7 @@ class OrderServiceIntegrationTests {
         standIns.product("CANCEL-PAID", "3.00", 3, 10);
         String orderNo = placeOk("CANCEL-PAID", 1, "cancel-paid@example.com");
         awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
-        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-cp", 300, "CNY", "tx-cp",
-                Instant.now()));
+        pay(orderNo, 300);
         awaitStatus(orderNo, OrderStatus.PAID);
 
         cancel(orderNo, "cancel-paid@example.com").expectStatus().isEqualTo(409)
@@ -539,8 +536,7 @@ class OrderServiceIntegrationTests {
         standIns.product("MISMATCH-1", "4.50", 3, 10);
         String orderNo = placeOk("MISMATCH-1", 1, "mm@example.com");
         awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
-        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-mm", 1, "CNY", "tx-mm",
-                Instant.now()));
+        pay(orderNo, 1);
         await().atMost(Duration.ofSeconds(30)).until(() -> store.find(new OrderNo(orderNo)).block().flag() != null);
         Order order = store.find(new OrderNo(orderNo)).block();
         assertThat(order.status()).isEqualTo(OrderStatus.PENDING_PAYMENT);
@@ -555,8 +551,7 @@ class OrderServiceIntegrationTests {
         String orderNo;
         try {
             orderNo = placeOk("EARLY-PAY", 1, "ep@example.com");
-            kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-ep", 200, "CNY",
-                    "tx-ep", Instant.now()));
+            pay(orderNo, 200);
             await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true);
             assertThat(stored("EARLY-PAY")).isEmpty();
         }
@@ -580,8 +575,7 @@ class OrderServiceIntegrationTests {
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
         assertThat(store.find(new OrderNo(orderNo)).block().status()).isEqualTo(OrderStatus.PENDING_PAYMENT);
 
-        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-grace", 200, "CNY",
-                "tx-grace", Instant.now()));
+        pay(orderNo, 200);
         Order paid = awaitStatus(orderNo, OrderStatus.PAID);
         kafka.awaitOne(Topics.ORDER_PAID, orderNo);
         assertThat(paid.attempt()).as("paid under its first reservation, not re-reserved").isEqualTo(1);
@@ -597,8 +591,7 @@ class OrderServiceIntegrationTests {
         kafka.awaitOne(Topics.ORDER_EXPIRED, orderNo);
         assertThat(standIns.releaseNow(orderNo)).as("inventory releases on order.expired").isTrue();
 
-        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-late", 200, "CNY",
-                "tx-late", Instant.now()));
+        pay(orderNo, 200);
         awaitStatus(orderNo, OrderStatus.PAID);
         kafka.awaitOne(Topics.ORDER_PAID, orderNo);
         assertThat(standIns.attemptOf(orderNo)).isEqualTo(2);
@@ -616,8 +609,7 @@ class OrderServiceIntegrationTests {
         standIns.releaseNow(orderNo);
         placeOk("LATE-GONE", 1, "someone-else@example.com");
 
-        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-gone", 200, "CNY",
-                "tx-gone", Instant.now()));
+        pay(orderNo, 200);
         awaitStatus(orderNo, OrderStatus.REFUND_REQUIRED);
         OrderRefundRequired refund = (OrderRefundRequired) kafka.awaitOne(Topics.ORDER_REFUND_REQUIRED, orderNo)
                 .envelope().data();
@@ -631,8 +623,7 @@ class OrderServiceIntegrationTests {
         standIns.product("ALLOC-FAIL", "2.00", 3, 10);
         String orderNo = placeOk("ALLOC-FAIL", 1, "af@example.com");
         awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
-        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-af", 200, "CNY",
-                "tx-af", Instant.now()));
+        pay(orderNo, 200);
         awaitStatus(orderNo, OrderStatus.PAID);
         kafka.publish(Topics.ALLOCATION_FAILED, new AllocationFailed(orderNo, "ALLOC-FAIL", 1, 0, "no keys",
                 Instant.now()));
@@ -646,8 +637,7 @@ class OrderServiceIntegrationTests {
         String orderNo = placeOk("POISON-1", 1, "poison@example.com");
         awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
         kafka.send(Topics.PAYMENT_SUCCEEDED, orderNo, "{not json".getBytes());
-        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-p", 200, "CNY", "tx-p",
-                Instant.now()));
+        pay(orderNo, 200);
         awaitStatus(orderNo, OrderStatus.PAID);
         kafka.awaitOne(Topics.PAYMENT_SUCCEEDED + ".DLT", orderNo);
     }
@@ -676,6 +666,12 @@ class OrderServiceIntegrationTests {
     private WebTestClient.ResponseSpec place(String key, String sku, int quantity, String email) {
         return web.post().uri("/api/orders").header("Idempotency-Key", key).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("sku", sku, "quantity", quantity, "email", email)).exchange();
+    }
+
+    /** The provider's payment.succeeded for the order, in CNY minor units (event and transaction ids from the order). */
+    private void pay(String orderNo, long amountMinor) {
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-" + orderNo, amountMinor,
+                "CNY", "tx-" + orderNo, Instant.now()));
     }
 
     private WebTestClient.ResponseSpec cancel(String orderNo, String email) {
