@@ -434,7 +434,8 @@ class OrderServiceIntegrationTests {
         kafka.publish(Topics.ALLOCATION_FAILED, new AllocationFailed(orderNo, "LIFE-1", 2, 0, "late", Instant.now()));
         kafka.publish(Topics.PAYMENT_SUCCEEDED, payment);
         String marker = placeOk("LIFE-1", 1, "marker@example.com");
-        pay(marker, 450);
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(marker, "simpay", "evt-m", 450, "CNY", "tx-m",
+                Instant.now()));
         awaitStatus(marker, OrderStatus.PAID);
         Order after = store.find(new OrderNo(orderNo)).block();
         assertThat(after.status()).isEqualTo(OrderStatus.DELIVERED);
@@ -473,7 +474,8 @@ class OrderServiceIntegrationTests {
         awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
         assertThat(store.find(new OrderNo(orderNo)).block().buyerPhone()).isEqualTo("+8613800000000");
 
-        pay(orderNo, 200);
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-ph", 200, "CNY", "tx-ph",
+                Instant.now()));
         OrderPaid paid = (OrderPaid) kafka.awaitOne(Topics.ORDER_PAID, orderNo).envelope().data();
         assertThat(paid.buyerPhone()).isEqualTo("+8613800000000");
         // Without a number the events carry none.
@@ -509,7 +511,8 @@ class OrderServiceIntegrationTests {
         standIns.product("CANCEL-PAID", "3.00", 3, 10);
         String orderNo = placeOk("CANCEL-PAID", 1, "cancel-paid@example.com");
         awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
-        pay(orderNo, 300);
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-cp", 300, "CNY", "tx-cp",
+                Instant.now()));
         awaitStatus(orderNo, OrderStatus.PAID);
 
         cancel(orderNo, "cancel-paid@example.com").expectStatus().isEqualTo(409)
@@ -536,7 +539,8 @@ class OrderServiceIntegrationTests {
         standIns.product("MISMATCH-1", "4.50", 3, 10);
         String orderNo = placeOk("MISMATCH-1", 1, "mm@example.com");
         awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
-        pay(orderNo, 1);
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-mm", 1, "CNY", "tx-mm",
+                Instant.now()));
         await().atMost(Duration.ofSeconds(30)).until(() -> store.find(new OrderNo(orderNo)).block().flag() != null);
         Order order = store.find(new OrderNo(orderNo)).block();
         assertThat(order.status()).isEqualTo(OrderStatus.PENDING_PAYMENT);
@@ -551,7 +555,8 @@ class OrderServiceIntegrationTests {
         String orderNo;
         try {
             orderNo = placeOk("EARLY-PAY", 1, "ep@example.com");
-            pay(orderNo, 200);
+            kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-ep", 200, "CNY",
+                    "tx-ep", Instant.now()));
             await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true);
             assertThat(stored("EARLY-PAY")).isEmpty();
         }
@@ -575,7 +580,8 @@ class OrderServiceIntegrationTests {
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
         assertThat(store.find(new OrderNo(orderNo)).block().status()).isEqualTo(OrderStatus.PENDING_PAYMENT);
 
-        pay(orderNo, 200);
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-grace", 200, "CNY",
+                "tx-grace", Instant.now()));
         Order paid = awaitStatus(orderNo, OrderStatus.PAID);
         kafka.awaitOne(Topics.ORDER_PAID, orderNo);
         assertThat(paid.attempt()).as("paid under its first reservation, not re-reserved").isEqualTo(1);
@@ -591,7 +597,8 @@ class OrderServiceIntegrationTests {
         kafka.awaitOne(Topics.ORDER_EXPIRED, orderNo);
         assertThat(standIns.releaseNow(orderNo)).as("inventory releases on order.expired").isTrue();
 
-        pay(orderNo, 200);
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-late", 200, "CNY",
+                "tx-late", Instant.now()));
         awaitStatus(orderNo, OrderStatus.PAID);
         kafka.awaitOne(Topics.ORDER_PAID, orderNo);
         assertThat(standIns.attemptOf(orderNo)).isEqualTo(2);
@@ -609,7 +616,8 @@ class OrderServiceIntegrationTests {
         standIns.releaseNow(orderNo);
         placeOk("LATE-GONE", 1, "someone-else@example.com");
 
-        pay(orderNo, 200);
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-gone", 200, "CNY",
+                "tx-gone", Instant.now()));
         awaitStatus(orderNo, OrderStatus.REFUND_REQUIRED);
         OrderRefundRequired refund = (OrderRefundRequired) kafka.awaitOne(Topics.ORDER_REFUND_REQUIRED, orderNo)
                 .envelope().data();
@@ -623,7 +631,8 @@ class OrderServiceIntegrationTests {
         standIns.product("ALLOC-FAIL", "2.00", 3, 10);
         String orderNo = placeOk("ALLOC-FAIL", 1, "af@example.com");
         awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
-        pay(orderNo, 200);
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-af", 200, "CNY",
+                "tx-af", Instant.now()));
         awaitStatus(orderNo, OrderStatus.PAID);
         kafka.publish(Topics.ALLOCATION_FAILED, new AllocationFailed(orderNo, "ALLOC-FAIL", 1, 0, "no keys",
                 Instant.now()));
@@ -637,7 +646,8 @@ class OrderServiceIntegrationTests {
         String orderNo = placeOk("POISON-1", 1, "poison@example.com");
         awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
         kafka.send(Topics.PAYMENT_SUCCEEDED, orderNo, "{not json".getBytes());
-        pay(orderNo, 200);
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-p", 200, "CNY", "tx-p",
+                Instant.now()));
         awaitStatus(orderNo, OrderStatus.PAID);
         kafka.awaitOne(Topics.PAYMENT_SUCCEEDED + ".DLT", orderNo);
     }
@@ -666,12 +676,6 @@ class OrderServiceIntegrationTests {
     private WebTestClient.ResponseSpec place(String key, String sku, int quantity, String email) {
         return web.post().uri("/api/orders").header("Idempotency-Key", key).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("sku", sku, "quantity", quantity, "email", email)).exchange();
-    }
-
-    /** The provider's payment.succeeded for the order, in CNY minor units (event and transaction ids from the order). */
-    private void pay(String orderNo, long amountMinor) {
-        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-" + orderNo, amountMinor,
-                "CNY", "tx-" + orderNo, Instant.now()));
     }
 
     private WebTestClient.ResponseSpec cancel(String orderNo, String email) {

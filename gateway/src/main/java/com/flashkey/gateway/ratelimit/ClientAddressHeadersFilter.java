@@ -18,6 +18,8 @@ import org.springframework.web.server.ServerWebExchange;
 @Component
 class ClientAddressHeadersFilter implements HttpHeadersFilter, Ordered {
 
+    static final String FORWARDED_FOR = ClientAddressResolver.FORWARDED_FOR;
+
     private final ClientAddressResolver clients;
 
     ClientAddressHeadersFilter(ClientAddressResolver clients) {
@@ -29,10 +31,10 @@ class ClientAddressHeadersFilter implements HttpHeadersFilter, Ordered {
         InetAddress client = clients.clientAddress(exchange.getRequest());
         HttpHeaders headers = new HttpHeaders();
         headers.putAll(input);
-        headers.remove(ClientAddressResolver.FORWARDED_FOR);
+        headers.remove(FORWARDED_FOR);
         headers.remove("Forwarded");
         if (client != null) {
-            headers.set(ClientAddressResolver.FORWARDED_FOR, client.getHostAddress());
+            headers.set(FORWARDED_FOR, client.getHostAddress());
         }
         return headers;
     }
