@@ -77,6 +77,16 @@ public final class Replica implements AutoCloseable {
         return loads("redis");
     }
 
+    /** Reads of this replica's local product cache by result ({@code hit} or {@code miss}). */
+    public double localCacheGets(String result) {
+        return context.getBean(MeterRegistry.class)
+            .get("cache.gets")
+            .tag("cache", "catalog.products")
+            .tag("result", result)
+            .functionCounter()
+            .count();
+    }
+
     private double loads(String source) {
         return context.getBean(MeterRegistry.class).get("catalog.product.loads").tag("source", source).counter().count();
     }

@@ -33,9 +33,6 @@ import reactor.core.publisher.Mono;
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
-    /** Seconds a client should wait after a 503 before it retries. */
-    private static final String RETRY_AFTER_SECONDS = "1";
-
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
     @ExceptionHandler
@@ -64,15 +61,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> unavailable(Exception ex) {
         log.warn("Answering 503: {}", ex.toString());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-            .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
-            .body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, Problems.UNAVAILABLE,
-                    "The catalog is temporarily unavailable; retry shortly"));
+            .header(HttpHeaders.RETRY_AFTER, Problems.RETRY_AFTER_SECONDS)
+            .body(Problems.unavailable());
     }
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> unexpected(Exception ex) {
         log.error("Unexpected failure", ex);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL, "Unexpected failure; it has been logged");
+        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(Problems.internal());
     }
 
     @Override
@@ -82,7 +78,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             .stream()
             .map(ProblemHandler::violation)
             .toList();
-        return Mono.just(ResponseEntity.status(HttpStatus.BAD_REQUEST).body(validationBody(violations)));
+        return Mono.just(ResponseEntity.status(HttpStatus.BAD_REQUEST).body(Problems.validation(violations)));
     }
 
     @Override
@@ -95,7 +91,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 .map(error -> new FieldViolation(result.getMethodParameter().getParameterName(),
                         String.valueOf(error.getDefaultMessage()))))
             .toList();
-        return Mono.just(ResponseEntity.status(HttpStatus.BAD_REQUEST).body(validationBody(violations)));
+        return Mono.just(ResponseEntity.status(HttpStatus.BAD_REQUEST).body(Problems.validation(violations)));
     }
 
     /** Framework errors: keep the framework's status and detail, add our type. */
@@ -110,7 +106,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             answerHeaders.addAll(headers);
         }
         if (status.value() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
-            answerHeaders.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            answerHeaders.set(HttpHeaders.RETRY_AFTER, Problems.RETRY_AFTER_SECONDS);
         }
         return super.handleExceptionInternal(ex, problem, answerHeaders, status, exchange);
     }
@@ -130,13 +126,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private static ResponseEntity<ProblemDetail> validationProblem(List<FieldViolation> violations) {
-        return ResponseEntity.status(HttpStatus.BAD_REQUEST).body(validationBody(violations));
-    }
-
-    private static ProblemDetail validationBody(List<FieldViolation> violations) {
-        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, Problems.VALIDATION, "The request has invalid fields");
-        problem.setProperty("errors", violations);
-        return problem;
+        return ResponseEntity.status(HttpStatus.BAD_REQUEST).body(Problems.validation(violations));
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String code, String detail) {

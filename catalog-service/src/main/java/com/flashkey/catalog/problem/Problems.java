@@ -1,7 +1,12 @@
 package com.flashkey.catalog.problem;
 
 import java.net.URI;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
 
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 
@@ -18,6 +23,9 @@ public final class Problems {
     /** Anything unexpected: the detail never carries the cause, the log does. */
     public static final String INTERNAL = "internal";
 
+    /** Seconds a client should wait after a 503 before it retries. */
+    public static final String RETRY_AFTER_SECONDS = "1";
+
     private static final String BASE = "https://flashkey.dev/problems/";
 
     private Problems() {
@@ -31,5 +39,31 @@ public final class Problems {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(type(code));
         return problem;
+    }
+
+    /** A {@code validation} problem listing the bad fields as {@code errors: [{field, message}]}. */
+    public static ProblemDetail validation(List<FieldViolation> violations) {
+        ProblemDetail problem = of(HttpStatus.BAD_REQUEST, VALIDATION, "The request has invalid fields");
+        problem.setProperty("errors", violations);
+        return problem;
+    }
+
+    /** Answered with {@code Retry-After} ({@link #RETRY_AFTER_SECONDS}) when {@link #isOutage} holds. */
+    public static ProblemDetail unavailable() {
+        return of(HttpStatus.SERVICE_UNAVAILABLE, UNAVAILABLE, "The catalog is temporarily unavailable; retry shortly");
+    }
+
+    /** Anything unexpected: the detail never carries the cause. */
+    public static ProblemDetail internal() {
+        return of(HttpStatus.INTERNAL_SERVER_ERROR, INTERNAL, "Unexpected failure; it has been logged");
+    }
+
+    /**
+     * The database is down, slow or out of connections: a 503 the client may retry, never a 500 (the failures
+     * {@code ProblemHandler#unavailable} handles).
+     */
+    public static boolean isOutage(Throwable failure) {
+        return failure instanceof DataAccessResourceFailureException || failure instanceof TransientDataAccessException
+                || failure instanceof TimeoutException;
     }
 }

@@ -12,13 +12,19 @@ public record Product(String sku, String name, String description, long priceMin
         Instant saleStartsAt, Instant saleEndsAt, int perBuyerLimit, boolean active, long version) {
 
     public ProductStatus statusAt(Instant now) {
+        return statusWindowAt(now).status();
+    }
+
+    /** The status at {@code now} and the span of time around it in which the status stays the same. */
+    public StatusWindow statusWindowAt(Instant now) {
         if (!active) {
-            return ProductStatus.OFF_SHELF;
+            return new StatusWindow(ProductStatus.OFF_SHELF, Instant.MIN, Instant.MAX);
         }
         if (now.isBefore(saleStartsAt)) {
-            return ProductStatus.NOT_STARTED;
+            return new StatusWindow(ProductStatus.NOT_STARTED, Instant.MIN, saleStartsAt);
         }
-        return now.isBefore(saleEndsAt) ? ProductStatus.ON_SALE : ProductStatus.ENDED;
+        return now.isBefore(saleEndsAt) ? new StatusWindow(ProductStatus.ON_SALE, saleStartsAt, saleEndsAt)
+                : new StatusWindow(ProductStatus.ENDED, saleEndsAt, Instant.MAX);
     }
 
     public Price price() {

@@ -19,6 +19,7 @@ import com.flashkey.catalog.config.CatalogProperties;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,6 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <ul>
  * <li>Stampede: the in-process {@link AsyncCache} shares one load per SKU among all concurrent readers of a
  * replica, and a Redis lock lets one replica query the database while the others poll Redis for its answer.</li>
+ * <li>Hot reads: a local hit is answered on the caller's thread from the loaded entry, which also keeps the
+ * rendered answer ({@link Cached}).</li>
  * <li>Penetration: an unknown SKU is cached as "absent" for a short time, locally and in Redis.</li>
  * <li>Avalanche: every TTL is jittered, so entries written together do not expire together.</li>
  * <li>Invalidation: a change writes the new version to Redis (never over a newer one) and is announced on a
@@ -72,8 +75,10 @@ class ProductCache {
     private final CatalogProperties.Cache settings;
     private final Duration databaseTimeout;
     private final JsonMapper json = JsonMapper.builder().build();
-    private final AsyncCache<String, Optional<Product>> local;
-    private final AsyncCache<PageKey, ProductPage> pages;
+    private final AsyncCache<String, Optional<Cached<Product>>> local;
+    /** The local cache's statistics (for the meters); hits answered without {@code local.get} are added by hand. */
+    private final ConcurrentStatsCounter localStats = new ConcurrentStatsCounter();
+    private final AsyncCache<PageKey, Cached<ProductPage>> pages;
     private final Counter redisHits;
     private final Counter databaseLoads;
     private final Counter redisFailures;
@@ -85,15 +90,19 @@ class ProductCache {
         this.keys = keys;
         this.settings = properties.cache();
         this.databaseTimeout = properties.databaseTimeout();
+        // Maintenance (read-buffer drains, expiry) on the reading thread: a read then never wakes a pool thread;
+        // the drain is short and skipped while another thread holds it. Loads do not use this executor.
         this.local = Caffeine.newBuilder()
+            .executor(Runnable::run)
             .maximumSize(settings.localMaxSize())
-            .expireAfter(Expiry.writing((String sku, Optional<Product> found) -> jittered(
+            .expireAfter(Expiry.writing((String sku, Optional<Cached<Product>> found) -> jittered(
                     found.isPresent() ? settings.localTtl() : settings.localNegativeTtl())))
-            .recordStats()
+            .recordStats(() -> localStats)
             .buildAsync();
         this.pages = Caffeine.newBuilder()
+            .executor(Runnable::run)
             .maximumSize(1_000)
-            .expireAfter(Expiry.writing((PageKey key, ProductPage page) -> jittered(settings.listTtl())))
+            .expireAfter(Expiry.writing((PageKey key, Cached<ProductPage> page) -> jittered(settings.listTtl())))
             .buildAsync();
         CaffeineCacheMetrics.monitor(meters, local, "catalog.products");
         this.redisHits = Counter.builder("catalog.product.loads")
@@ -109,16 +118,27 @@ class ProductCache {
             .register(meters);
     }
 
-    /** The product, or empty when no product has this SKU. */
-    Mono<Product> find(String sku) {
+    /** The product's cache entry, or empty when no product has this SKU. */
+    Mono<Cached<Product>> find(String sku) {
+        CompletableFuture<Optional<Cached<Product>>> held = local.asMap().get(sku);
+        if (held != null && held.isDone() && !held.isCompletedExceptionally()) {
+            // A loaded entry: no future subscription and no hop, the caller's thread answers. asMap() reads
+            // record no statistics, so the hit is counted here.
+            localStats.recordHits(1);
+            return Mono.justOrEmpty(held.getNow(Optional.empty()));
+        }
         // suppressCancel: one reader giving up must not cancel the load the other readers share.
         return Mono.fromFuture(() -> local.get(sku, (key, executor) -> loadShared(key).toFuture()), true)
             .flatMap(Mono::justOrEmpty);
     }
 
-    Mono<ProductPage> page(int page, int size) {
-        return Mono.fromFuture(
-                () -> pages.get(new PageKey(page, size), (key, executor) -> loadPage(key).toFuture()), true);
+    Mono<Cached<ProductPage>> page(int page, int size) {
+        PageKey key = new PageKey(page, size);
+        CompletableFuture<Cached<ProductPage>> held = pages.asMap().get(key);
+        if (held != null && held.isDone() && !held.isCompletedExceptionally()) {
+            return Mono.just(held.getNow(null));
+        }
+        return Mono.fromFuture(() -> pages.get(key, (missing, executor) -> loadPage(missing).toFuture()), true);
     }
 
     /** After a create or update: Redis gets the new version, every replica drops its local copy. */
@@ -136,7 +156,8 @@ class ProductCache {
     /** Puts a product fresh from the database into Redis and the local cache (warm-up before a sale). */
     Mono<Void> warm(Product product) {
         return storeInRedis(product)
-            .then(Mono.fromRunnable(() -> local.put(product.sku(), CompletableFuture.completedFuture(Optional.of(product)))));
+            .then(Mono.fromRunnable(() -> local.put(product.sku(),
+                    CompletableFuture.completedFuture(Optional.of(new Cached<>(product))))));
     }
 
     void dropLocal(String sku) {
@@ -149,10 +170,11 @@ class ProductCache {
         pages.synchronous().invalidateAll();
     }
 
-    private Mono<Optional<Product>> loadShared(String sku) {
+    private Mono<Optional<Cached<Product>>> loadShared(String sku) {
         String key = keys.product(sku);
         return readRedis(key).doOnNext(found -> redisHits.increment())
-            .switchIfEmpty(Mono.defer(() -> loadOnceForAllReplicas(sku, key)));
+            .switchIfEmpty(Mono.defer(() -> loadOnceForAllReplicas(sku, key)))
+            .map(found -> found.map(Cached::new));
     }
 
     /** A product, {@code Optional.empty()} for the "absent" marker, or an empty Mono on a miss or a failure. */
@@ -202,12 +224,12 @@ class ProductCache {
         }).timeout(databaseTimeout).map(row -> Optional.of(row.toProduct())).defaultIfEmpty(Optional.empty());
     }
 
-    private Mono<ProductPage> loadPage(PageKey key) {
+    private Mono<Cached<ProductPage>> loadPage(PageKey key) {
         PageRequest request = PageRequest.of(key.page(), key.size(), Sort.by("id"));
         Mono<List<Product>> items = products.findByActiveTrue(request).map(ProductRow::toProduct).collectList();
         return Mono.zip(items, products.countByActiveTrue())
             .timeout(databaseTimeout)
-            .map(found -> new ProductPage(found.getT1(), key.page(), key.size(), found.getT2()));
+            .map(found -> new Cached<>(new ProductPage(found.getT1(), key.page(), key.size(), found.getT2())));
     }
 
     private Mono<Void> storeLoaded(String key, Optional<Product> found) {

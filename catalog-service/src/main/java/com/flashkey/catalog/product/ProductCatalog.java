@@ -41,11 +41,19 @@ public class ProductCatalog {
 
     /** The product, or empty for an unknown SKU. A malformed SKU never reaches a cache or the database. */
     public Mono<Product> findProduct(String sku) {
+        return findCachedProduct(sku).map(Cached::value);
+    }
+
+    /** As {@link #findProduct}, as the cache entry that also keeps the answer rendered from it (public reads). */
+    public Mono<Cached<Product>> findCachedProduct(String sku) {
         return SKU.matcher(sku).matches() ? cache.find(sku) : Mono.empty();
     }
 
-    /** One page of active products in creation order; the caller has checked the bounds. */
-    public Mono<ProductPage> listProducts(int page, int size) {
+    /**
+     * One page of active products in creation order, as the cache entry that also keeps the answer rendered from
+     * it; the caller has checked the bounds.
+     */
+    public Mono<Cached<ProductPage>> listProducts(int page, int size) {
         return cache.page(page, size);
     }
 

@@ -4,6 +4,11 @@ package com.flashkey.catalog.product;
 public class ProductNotFoundException extends RuntimeException {
 
     public ProductNotFoundException(String sku) {
-        super("No product with SKU " + sku);
+        super(messageFor(sku));
+    }
+
+    /** The message, for answers that report an unknown SKU as a value, without throwing. */
+    public static String messageFor(String sku) {
+        return "No product with SKU " + sku;
     }
 }

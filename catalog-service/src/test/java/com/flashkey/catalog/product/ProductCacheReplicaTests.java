@@ -114,6 +114,18 @@ class ProductCacheReplicaTests {
     }
 
     @Test
+    void whenAProductIsReadRepeatedlyThenEachReadCountsOnceAsALocalHitOrMiss() {
+        String sku = coldProduct("STATS");
+        double hits = a.localCacheGets("hit");
+        double misses = a.localCacheGets("miss");
+        for (int i = 0; i < 3; i++) {
+            assertThat(nameOn(a, sku)).isEqualTo("Cold " + sku);
+        }
+        assertThat(a.localCacheGets("miss") - misses).isEqualTo(1);
+        assertThat(a.localCacheGets("hit") - hits).as("hits answered on the caller's thread are counted too").isEqualTo(2);
+    }
+
+    @Test
     void whenAdminChangesProductOnOneReplicaThenEveryReplicaDropsItsLocalCopy() {
         String sku = coldProduct("INVAL");
         assertThat(nameOn(a, sku)).isEqualTo("Cold " + sku);

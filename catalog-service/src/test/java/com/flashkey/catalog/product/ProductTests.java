@@ -36,6 +36,26 @@ class ProductTests {
     }
 
     @Test
+    void whenAskedForTheStatusWindowThenItSpansTheInstantsWithTheSameStatusAndNoOther() {
+        Product product = product(true);
+        assertThat(product.statusWindowAt(STARTS.minusSeconds(3600)))
+            .isEqualTo(new StatusWindow(ProductStatus.NOT_STARTED, Instant.MIN, STARTS));
+        assertThat(product.statusWindowAt(STARTS)).isEqualTo(new StatusWindow(ProductStatus.ON_SALE, STARTS, ENDS));
+        assertThat(product.statusWindowAt(ENDS.minusMillis(1)))
+            .isEqualTo(new StatusWindow(ProductStatus.ON_SALE, STARTS, ENDS));
+        assertThat(product.statusWindowAt(ENDS)).isEqualTo(new StatusWindow(ProductStatus.ENDED, ENDS, Instant.MAX));
+        assertThat(product(false).statusWindowAt(STARTS))
+            .isEqualTo(new StatusWindow(ProductStatus.OFF_SHELF, Instant.MIN, Instant.MAX));
+        for (Instant probe : new Instant[] { STARTS.minusMillis(1), STARTS, ENDS.minusMillis(1), ENDS }) {
+            StatusWindow window = product.statusWindowAt(probe);
+            assertThat(window.contains(probe)).isTrue();
+            assertThat(window.status()).isEqualTo(product.statusAt(probe));
+        }
+        assertThat(product.statusWindowAt(STARTS).contains(STARTS.minusMillis(1))).isFalse();
+        assertThat(product.statusWindowAt(STARTS).contains(ENDS)).isFalse();
+    }
+
+    @Test
     void whenPriceIsParsedThenItIsStoredInMinorUnitsAndPrintedWithTheCurrencyDecimals() {
         Price price = Price.parse("9.9", Currency.getInstance("CNY"));
         assertThat(price.minor()).isEqualTo(990);

@@ -17,13 +17,14 @@ import com.flashkey.catalog.config.CatalogProperties;
 @Component
 class HttpCaching {
 
-    private final CacheControl cacheControl;
+    private final String cacheControl;
 
     HttpCaching(CatalogProperties properties) {
-        this.cacheControl = CacheControl.maxAge(properties.http().maxAge()).cachePublic();
+        this.cacheControl = CacheControl.maxAge(properties.http().maxAge()).cachePublic().getHeaderValue();
     }
 
-    CacheControl cacheControl() {
+    /** The {@code Cache-Control} value of product reads and lists, built once. */
+    String cacheControl() {
         return cacheControl;
     }
 

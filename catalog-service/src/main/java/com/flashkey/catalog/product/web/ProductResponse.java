@@ -10,8 +10,11 @@ record ProductResponse(String sku, String name, String description, String price
         Instant saleStartsAt, Instant saleEndsAt, int perBuyerLimit, ProductStatus status) {
 
     static ProductResponse of(Product product, Instant now) {
+        return of(product, product.statusAt(now));
+    }
+
+    static ProductResponse of(Product product, ProductStatus status) {
         return new ProductResponse(product.sku(), product.name(), product.description(), product.price().amount(),
-                product.currency(), product.saleStartsAt(), product.saleEndsAt(), product.perBuyerLimit(),
-                product.statusAt(now));
+                product.currency(), product.saleStartsAt(), product.saleEndsAt(), product.perBuyerLimit(), status);
     }
 }

@@ -8,6 +8,7 @@ import static com.flashkey.catalog.CatalogTestSupport.adminPost;
 import static com.flashkey.catalog.CatalogTestSupport.expectProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -50,6 +52,9 @@ class ProductApiTests {
 
     @Autowired
     WebTestClient web;
+
+    @LocalServerPort
+    int port;
 
     private WebTestClient.ResponseSpec create(Map<String, Object> body) {
         return CatalogTestSupport.create(web, body);
@@ -295,6 +300,68 @@ class ProductApiTests {
     }
 
     @Test
+    void whenAProductIsReadThenTheAnswerCarriesTheHeadersItHadBehindSpringSecurityAndHeadOmitsTheBody() {
+        String sku = uniqueSku("HEADERS");
+        create(onSale(sku)).expectStatus().isCreated();
+        byte[] body = web.get()
+            .uri("/api/products/{sku}", sku)
+            .exchange()
+            .expectStatus().isOk()
+            .expectHeader().contentType(MediaType.APPLICATION_JSON)
+            .expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
+            .expectHeader().valueEquals("X-Frame-Options", "DENY")
+            .expectHeader().valueEquals("X-XSS-Protection", "0")
+            .expectHeader().valueEquals("Referrer-Policy", "no-referrer")
+            .expectBody().returnResult().getResponseBodyContent();
+
+        web.head()
+            .uri("/api/products/{sku}", sku)
+            .exchange()
+            .expectStatus().isOk()
+            .expectHeader().contentLength(body.length)
+            .expectHeader().valueEquals(HttpHeaders.ETAG, "\"v0-ON_SALE\"")
+            .expectBody().isEmpty();
+
+        expectProblem(web.get().uri("/api/products/{sku}", uniqueSku("NOPE")).exchange()
+            .expectHeader().valueEquals(HttpHeaders.CACHE_CONTROL, "no-cache, no-store, max-age=0, must-revalidate")
+            .expectHeader().valueEquals(HttpHeaders.PRAGMA, "no-cache")
+            .expectHeader().valueEquals("X-Content-Type-Options", "nosniff"), HttpStatus.NOT_FOUND, "not-found");
+    }
+
+    @Test
+    void whenAPublicReadCarriesABrokenBearerTokenThenItIsStillAnswered() {
+        String sku = uniqueSku("PUBLIC");
+        create(onSale(sku)).expectStatus().isCreated();
+        web.get()
+            .uri("/api/products/{sku}", sku)
+            .headers(headers -> headers.setBearerAuth("not.a.jwt"))
+            .exchange()
+            .expectStatus().isOk();
+        web.get()
+            .uri("/api/products")
+            .headers(headers -> headers.setBearerAuth("not.a.jwt"))
+            .exchange()
+            .expectStatus().isOk();
+    }
+
+    @Test
+    void whenAnAdminPathIsSpelledToSlipPastMatchersThenSpringSecurityStillSeesItFirewallAndToken() {
+        // The firewall still guards the admin paths: an encoded ".." segment is refused before any handler.
+        web.post()
+            .uri(URI.create("http://127.0.0.1:" + port + "/api/admin/products/%2e%2e/warm-up"))
+            .headers(headers -> headers.setBearerAuth(AdminTokens.admin()))
+            .exchange()
+            .expectStatus().isBadRequest();
+        // Percent-encoded letters and path parameters name the same admin handler: the token is still required.
+        for (String spelling : List.of("/api/%61dmin/products/warm-up", "/api/admin;x=1/products/warm-up")) {
+            web.post()
+                .uri(URI.create("http://127.0.0.1:" + port + spelling))
+                .exchange()
+                .expectStatus().value(status -> assertThat(status).isIn(400, 401));
+        }
+    }
+
+    @Test
     void whenStartedThenProbesMetricsAndOpenApiAreOpenButOtherActuatorEndpointsAreNot() {
         web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
         web.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
@@ -308,5 +375,11 @@ class ProductApiTests {
             .jsonPath("$.paths['/api/products/{sku}']").exists()
             .jsonPath("$.paths['/api/admin/products/warm-up']").exists();
         web.get().uri("/actuator/metrics").exchange().expectStatus().isUnauthorized();
+        web.get().uri("/actuator/info").exchange().expectStatus().isUnauthorized();
+        web.get()
+            .uri("/actuator/metrics")
+            .headers(headers -> headers.setBearerAuth(AdminTokens.admin()))
+            .exchange()
+            .expectStatus().isOk();
     }
 }
