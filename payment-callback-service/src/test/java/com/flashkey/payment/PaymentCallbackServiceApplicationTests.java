@@ -30,6 +30,8 @@ class PaymentCallbackServiceApplicationTests {
     static void infrastructure(DynamicPropertyRegistry registry) {
         db.registerR2dbcAndFlyway(registry);
         topics.registerKafka(registry);
+        // Readiness is asked at once here; the warm-up that gates it has its own test (WebhookWarmUpTests).
+        registry.add("flashkey.payment.warm-up.enabled", () -> "false");
     }
 
     @Autowired

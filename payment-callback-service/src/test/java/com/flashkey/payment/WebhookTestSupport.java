@@ -44,11 +44,12 @@ public final class WebhookTestSupport {
                 List.of(Topics.PAYMENT_SUCCEEDED, Topics.ORDER_PLACED));
     }
 
-    /** The database, the topics and patient timeouts. */
+    /** The database, the topics and patient timeouts; no start-up warm-up (it has its own test: WebhookWarmUpTests). */
     public static void registerInfrastructure(DynamicPropertyRegistry registry, TestDatabase db, TestTopics topics) {
         db.registerR2dbcAndFlyway(registry);
         topics.registerKafka(registry);
         registerPatientTimeouts(registry);
+        registry.add("flashkey.payment.warm-up.enabled", () -> "false");
     }
 
     /**

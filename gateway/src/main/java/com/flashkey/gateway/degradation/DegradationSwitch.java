@@ -10,10 +10,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
 
+import com.flashkey.contracts.loop.PeriodicLoop;
 import com.flashkey.gateway.config.GatewayProperties;
 
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -47,7 +46,7 @@ public class DegradationSwitch implements SmartLifecycle {
 
     private volatile State state;
 
-    private volatile Disposable refresher;
+    private final PeriodicLoop refresher;
 
     DegradationSwitch(ReactiveStringRedisTemplate redis, GatewayProperties properties,
             @Value("${flashkey.redis.key-prefix:fk:}") String keyPrefix) {
@@ -56,6 +55,9 @@ public class DegradationSwitch implements SmartLifecycle {
         this.configured = properties.degradation().active();
         this.refreshInterval = properties.degradation().refreshInterval();
         this.state = new State(configured, Source.CONFIGURATION, Instant.now());
+        // The shared loop shape at a fixed pace: the switch must follow an admin within the refresh interval.
+        this.refresher = new PeriodicLoop(PeriodicLoop.Pace.fixed(refreshInterval), () -> refresh().thenReturn(0L),
+                ex -> log.warn("degradation switch refresh failed: {}", ex.toString()));
     }
 
     public boolean active() {
@@ -99,24 +101,18 @@ public class DegradationSwitch implements SmartLifecycle {
 
     @Override
     public void start() {
-        // A background poll for the life of the process (not tied to a request).
-        refresher = Flux.interval(Duration.ZERO, refreshInterval)
-            .onBackpressureDrop()
-            .concatMap(tick -> refresh(), 1)
-            .subscribe();
+        // A background poll for the life of the process (not tied to a request); the first read at once.
+        refresher.start();
+        refresher.wake();
     }
 
     @Override
     public void stop() {
-        Disposable current = refresher;
-        if (current != null) {
-            current.dispose();
-        }
-        refresher = null;
+        refresher.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return refresher != null;
+        return refresher.isRunning();
     }
 }

@@ -1,6 +1,7 @@
 package com.flashkey.inventory.stock;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -11,18 +12,18 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import com.flashkey.contracts.loop.PeriodicLoop;
 import com.flashkey.inventory.config.InventoryProperties;
 
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
  * Write-behind of reservations: the reserve call answers from Redis and queues its record here; the journal writes
- * queued records to the database in multi-row upserts every {@code journal-interval}, so the sale's write peak
- * never becomes one commit per request. Records stay queued (in order) until a write succeeds. Writes are
- * serialised, so records reach the database in the order they were queued.
+ * queued records to the database in multi-row upserts at most {@code journal-interval} after they were queued (and
+ * not at all while none are), so the sale's write peak never becomes one commit per request. Records stay queued
+ * (in order) until a write succeeds; a failed write is retried with back-off. Writes are serialised, so records
+ * reach the database in the order they were queued.
  */
 @Component
 public class ReservationJournal implements SmartLifecycle {
@@ -38,15 +39,24 @@ public class ReservationJournal implements SmartLifecycle {
     private boolean writing;
     /** Completes with the write after the running one; guarded by flushLock. */
     private Sinks.Empty<Void> nextWrite;
-    private volatile Disposable ticker;
+    private final PeriodicLoop loop;
 
     public ReservationJournal(ReservationRepository repository, InventoryProperties properties, Clock clock) {
         this.repository = repository;
         this.properties = properties;
         this.clock = clock;
+        this.loop = new PeriodicLoop(PeriodicLoop.Pace.onDemand(properties.journalInterval(), Duration.ofSeconds(5)),
+                () -> flush().thenReturn(1L), ex -> log.warn("reservation journal write failed, {} records stay queued: {}",
+                        queued(), ex.toString()));
     }
 
+    /** Queues a record; it is written within {@code journal-interval}. */
     public void record(Reservation reservation) {
+        enqueue(reservation);
+        loop.wakeWithin(properties.journalInterval());
+    }
+
+    private void enqueue(Reservation reservation) {
         synchronized (queue) {
             queue.addLast(reservation);
         }
@@ -58,7 +68,7 @@ public class ReservationJournal implements SmartLifecycle {
      */
     public Mono<Void> recordAndFlush(Reservation reservation) {
         return Mono.defer(() -> {
-            record(reservation);
+            enqueue(reservation);
             return flush();
         });
     }
@@ -145,13 +155,7 @@ public class ReservationJournal implements SmartLifecycle {
 
     @Override
     public void start() {
-        ticker = Flux.interval(properties.journalInterval())
-                .onBackpressureDrop()
-                .concatMap(tick -> flush().onErrorResume(ex -> {
-                    log.warn("reservation journal write failed, {} records stay queued: {}", queued(), ex.toString());
-                    return Mono.empty();
-                }), 1)
-                .subscribe();
+        loop.start();
     }
 
     @Override
@@ -161,12 +165,9 @@ public class ReservationJournal implements SmartLifecycle {
 
     @Override
     public void stop(Runnable callback) {
-        Disposable t = ticker;
-        if (t != null) {
-            t.dispose();
-        }
+        loop.stop();
         // Last chance to persist what is queued before the process goes away; asynchronous, the callback ends it.
-        flush().timeout(java.time.Duration.ofSeconds(5))
+        flush().timeout(Duration.ofSeconds(5))
                 .doOnError(ex -> log.warn("reservation journal could not write {} queued records at shutdown: {}",
                         queued(), ex.toString()))
                 .onErrorResume(ex -> Mono.empty())
@@ -176,7 +177,6 @@ public class ReservationJournal implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        Disposable t = ticker;
-        return t != null && !t.isDisposed();
+        return loop.isRunning();
     }
 }

@@ -6,13 +6,14 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
+import com.flashkey.contracts.loop.PeriodicLoop;
 import com.flashkey.inventory.cardkey.CardKeyRepository;
 import com.flashkey.inventory.config.InventoryProperties;
-import com.flashkey.inventory.config.PeriodicTask;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,10 +24,11 @@ import reactor.core.publisher.Mono;
  * Safety net for reservations whose order never appeared (order-service reserved, then died before publishing
  * order.placed): once a reservation is past its deadline (by Redis TIME) plus a grace period and the database has
  * seen no order for it, its units go back. Reservations of orders that exist are left to order-service's expiry;
- * those the database already settled are brought in line in Redis.
+ * those the database already settled are brought in line in Redis. Every {@code sweep-interval} while passes
+ * find such reservations, backing off to six times that while they find none (the grace is a minute anyway).
  */
 @Component
-public class ReservationSweeper extends PeriodicTask {
+public class ReservationSweeper implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ReservationSweeper.class);
     private static final RedisScript<Long> POSTPONE = RedisScript.of(
@@ -42,11 +44,11 @@ public class ReservationSweeper extends PeriodicTask {
     private final InventoryProperties properties;
     private final Clock clock;
     private final Counter swept;
+    private final PeriodicLoop loop;
 
     public ReservationSweeper(ReactiveStringRedisTemplate redis, StockKeys keys, StockScripts scripts,
             ReservationService reservations, ReservationRepository repository, CardKeyRepository cardKeys,
             InventoryProperties properties, Clock clock, MeterRegistry meters) {
-        super(properties.sweepInterval(), "reservation sweep failed");
         this.redis = redis;
         this.keys = keys;
         this.scripts = scripts;
@@ -57,6 +59,9 @@ public class ReservationSweeper extends PeriodicTask {
         this.clock = clock;
         this.swept = Counter.builder("inventory.reservations.swept")
                 .description("reservations released because their order never appeared").register(meters);
+        this.loop = new PeriodicLoop(
+                PeriodicLoop.Pace.polling(properties.sweepInterval(), properties.sweepInterval().multipliedBy(6)),
+                this::sweep, ex -> log.warn("reservation sweep failed: {}", ex.toString()));
     }
 
     /** One pass over every SKU; completes with the number of reservations released. */
@@ -96,7 +101,17 @@ public class ReservationSweeper extends PeriodicTask {
     }
 
     @Override
-    protected Mono<?> runOnce() {
-        return sweep();
+    public void start() {
+        loop.start();
+    }
+
+    @Override
+    public void stop() {
+        loop.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop.isRunning();
     }
 }

@@ -6,11 +6,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import com.flashkey.contracts.loop.PeriodicLoop;
 import com.flashkey.inventory.cardkey.CardKeyRepository;
 import com.flashkey.inventory.config.InventoryProperties;
-import com.flashkey.inventory.config.PeriodicTask;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,10 +22,11 @@ import reactor.core.publisher.Mono;
  * Compares each SKU's Redis counter with the database truth (AVAILABLE keys - live reservations) and publishes the
  * difference as the gauge {@code inventory.stock.drift{sku}} (counter minus truth; positive risks overselling into
  * allocation failures). It reports; an operator or the rebuild endpoint repairs. Reservations in flight between the
- * two reads show as brief noise.
+ * two reads show as brief noise. Every {@code reconcile-interval} while some SKU drifts, backing off to four times
+ * that while none does.
  */
 @Component
-public class StockReconciler extends PeriodicTask {
+public class StockReconciler implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(StockReconciler.class);
 
@@ -34,15 +36,19 @@ public class StockReconciler extends PeriodicTask {
     private final ReservationJournal journal;
     private final MeterRegistry meters;
     private final Map<String, AtomicLong> drift = new ConcurrentHashMap<>();
+    private final PeriodicLoop loop;
 
     public StockReconciler(StockCounters counters, CardKeyRepository cardKeys, ReservationRepository reservations,
             ReservationJournal journal, InventoryProperties properties, MeterRegistry meters) {
-        super(properties.reconcileInterval(), "stock reconciliation failed");
         this.counters = counters;
         this.cardKeys = cardKeys;
         this.reservations = reservations;
         this.journal = journal;
         this.meters = meters;
+        this.loop = new PeriodicLoop(PeriodicLoop.Pace.polling(properties.reconcileInterval(),
+                properties.reconcileInterval().multipliedBy(4)),
+                () -> reconcile().filter(c -> c.counter() >= 0 && c.drift() != 0).count(),
+                ex -> log.warn("stock reconciliation failed: {}", ex.toString()));
     }
 
     /** A SKU's counter and truth; drift = counter - truth. {@code counter} is -1 when Redis has none. */
@@ -80,7 +86,17 @@ public class StockReconciler extends PeriodicTask {
     }
 
     @Override
-    protected Mono<?> runOnce() {
-        return reconcile().then();
+    public void start() {
+        loop.start();
+    }
+
+    @Override
+    public void stop() {
+        loop.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop.isRunning();
     }
 }

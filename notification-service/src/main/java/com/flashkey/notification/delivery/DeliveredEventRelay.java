@@ -7,16 +7,17 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import com.flashkey.contracts.loop.PeriodicLoop;
 import com.flashkey.notification.config.NotificationProperties;
 
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * The outbox relay: publishes order.delivered for sent messages whose inline publish did not happen (a crash after
  * sending, a broker outage that outlasted the record's retries). Publishing twice is harmless (consumers are
- * idempotent); never publishing is not.
+ * idempotent); never publishing is not. The inline publish is the normal path, so this is a safety poll on the
+ * shape every FlashKey relay shares: every {@code relay-interval} while it finds rows, backing off to three times
+ * that while it finds none.
  */
 @Component
 class DeliveredEventRelay implements SmartLifecycle {
@@ -27,12 +28,19 @@ class DeliveredEventRelay implements SmartLifecycle {
     private final SentMessageLog sentMessages;
     private final DeliveryService deliveries;
     private final Duration interval;
-    private volatile Disposable running;
+    private final PeriodicLoop loop;
 
     DeliveredEventRelay(SentMessageLog sentMessages, DeliveryService deliveries, NotificationProperties properties) {
         this.sentMessages = sentMessages;
         this.deliveries = deliveries;
         this.interval = properties.relayInterval();
+        this.loop = new PeriodicLoop(PeriodicLoop.Pace.polling(interval, interval.multipliedBy(3)),
+                () -> sweep().doOnNext(published -> {
+                    if (published > 0) {
+                        log.info("order.delivered relay published {} pending events", published);
+                    }
+                }),
+                ex -> log.warn("order.delivered relay sweep failed: {}", ex.toString()));
     }
 
     /** One sweep: rows sent more than one interval ago and still unpublished. */
@@ -44,28 +52,16 @@ class DeliveredEventRelay implements SmartLifecycle {
 
     @Override
     public void start() {
-        // A background loop owned by the lifecycle, not a handler: the one place this service subscribes itself.
-        running = Flux.interval(interval, interval)
-                .onBackpressureDrop()
-                .concatMap(tick -> sweep().onErrorResume(ex -> {
-                    log.warn("order.delivered relay sweep failed: {}", ex.toString());
-                    return Mono.just(0L);
-                }))
-                .filter(published -> published > 0)
-                .subscribe(published -> log.info("order.delivered relay published {} pending events", published));
+        loop.start();
     }
 
     @Override
     public void stop() {
-        Disposable current = running;
-        if (current != null) {
-            current.dispose();
-        }
-        running = null;
+        loop.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running != null && !running.isDisposed();
+        return loop.isRunning();
     }
 }

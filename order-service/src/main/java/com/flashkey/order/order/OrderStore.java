@@ -18,9 +18,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.NoTransactionException;
+import org.springframework.transaction.reactive.TransactionSynchronization;
+import org.springframework.transaction.reactive.TransactionSynchronizationManager;
 
 import com.flashkey.contracts.OrderPlaced;
 import com.flashkey.contracts.SealedCode;
+import com.flashkey.contracts.loop.WakeUp;
 import com.flashkey.order.config.Shard;
 import com.flashkey.order.config.Shards;
 
@@ -39,6 +43,7 @@ public class OrderStore {
 
     private final Shards shards;
     private final JsonMapper json;
+    private final WakeUp outboxWritten = new WakeUp();
 
     OrderStore(Shards shards, JsonMapper json) {
         this.shards = shards;
@@ -47,6 +52,11 @@ public class OrderStore {
 
     public int shardCount() {
         return shards.count();
+    }
+
+    /** Rings with the shard's index once a transition's outbox row is committed; the outbox relay connects. */
+    public WakeUp outboxWritten() {
+        return outboxWritten;
     }
 
     /**
@@ -91,6 +101,15 @@ public class OrderStore {
                 .sql("SELECT " + COLUMNS + " FROM orders WHERE status = 'PENDING_PAYMENT' AND expires_at <= ? "
                         + "ORDER BY expires_at LIMIT ?")
                 .bind(0, utc(cutoff)).bind(1, limit).map(this::order).all();
+    }
+
+    /** The earliest deadline of a PENDING_PAYMENT order on one shard (the same index); empty when there is none. */
+    public Mono<Instant> nextExpiry(int shard) {
+        return shards.get(shard).db()
+                .sql("SELECT MIN(expires_at) AS next FROM orders WHERE status = 'PENDING_PAYMENT'")
+                .map(row -> java.util.Optional.ofNullable(row.get("next", LocalDateTime.class)))
+                .one()
+                .flatMap(next -> Mono.justOrEmpty(next.map(at -> at.toInstant(ZoneOffset.UTC))));
     }
 
     /**
@@ -150,7 +169,28 @@ public class OrderStore {
         return shard.db().sql("INSERT INTO outbox (event_id, topic, msg_key, payload, created_at) VALUES (?,?,?,?,?)")
                 .bind(0, event.eventId().toString()).bind(1, event.topic()).bind(2, event.key())
                 .bind(3, event.payload()).bind(4, utc(event.createdAt()))
-                .fetch().rowsUpdated();
+                .fetch().rowsUpdated()
+                // The relay publishes it at once, not at its next poll; only once committed, or it would not see it.
+                .flatMap(rows -> afterCommit(() -> outboxWritten.wake(shard.index())).thenReturn(rows));
+    }
+
+    /** Runs {@code action} once the surrounding transaction committed (at once without one). */
+    private static Mono<Void> afterCommit(Runnable action) {
+        return TransactionSynchronizationManager.forCurrentTransaction()
+                .flatMap(sync -> {
+                    if (!sync.isSynchronizationActive()) {
+                        return Mono.fromRunnable(action);
+                    }
+                    sync.registerSynchronization(new TransactionSynchronization() {
+                        @Override
+                        public Mono<Void> afterCommit() {
+                            return Mono.fromRunnable(action);
+                        }
+                    });
+                    return Mono.empty();
+                })
+                .onErrorResume(NoTransactionException.class, ex -> Mono.fromRunnable(action))
+                .then();
     }
 
     /** Serializes sealed codes for the {@code codes} column. */

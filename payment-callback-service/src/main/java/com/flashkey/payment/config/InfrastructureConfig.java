@@ -12,7 +12,6 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 import com.flashkey.contracts.EventCodec;
@@ -21,7 +20,6 @@ import com.flashkey.contracts.TopicNames;
 
 /** Kafka topics, the consumer error handler, the event codec and the clock. */
 @Configuration(proxyBeanMethods = false)
-@EnableScheduling
 class InfrastructureConfig {
 
     static final String DEAD_LETTER_SUFFIX = ".DLT";

@@ -30,13 +30,15 @@ import org.springframework.validation.annotation.Validated;
  * @param relay          the job that publishes recorded notifications whose publish failed
  * @param reconciliation the job that asks the provider about orders still unpaid
  * @param simulator      the local payment simulator (profiles {@code local}, {@code demo})
+ * @param warmUp         the start-up warm-up that readiness waits for
  */
 @Validated
 @ConfigurationProperties("flashkey.payment")
 public record PaymentProperties(@NotNull DataSize maxBodySize, @NotNull Duration publishTimeout,
         @NotNull Duration dbTimeout, @NotNull Duration lease, @NotNull Duration retryAfter,
         @Min(1) int partitions, @Valid @NotNull Providers providers, @Valid @NotNull GroupCommit groupCommit, @Valid @NotNull Relay relay,
-        @Valid @NotNull Reconciliation reconciliation, @Valid @NotNull Simulator simulator) {
+        @Valid @NotNull Reconciliation reconciliation, @Valid @NotNull Simulator simulator,
+        @Valid @NotNull WarmUp warmUp) {
 
     /**
      * @param simpay the Stripe-like HMAC scheme
@@ -83,11 +85,13 @@ public record PaymentProperties(@NotNull DataSize maxBodySize, @NotNull Duration
     }
 
     /**
-     * @param enabled   whether the relay runs
-     * @param interval  pause between relay passes
-     * @param batchSize rows claimed per pass
+     * @param enabled      whether the relay runs
+     * @param interval     pause between relay passes while they find rows to publish
+     * @param idleInterval longest pause while they find none (the pause doubles up to it)
+     * @param batchSize    rows claimed per statement
      */
-    public record Relay(boolean enabled, @NotNull Duration interval, @Min(1) @Max(1000) int batchSize) {
+    public record Relay(boolean enabled, @NotNull Duration interval, @NotNull Duration idleInterval,
+            @Min(1) @Max(1000) int batchSize) {
     }
 
     /**
@@ -113,5 +117,15 @@ public record PaymentProperties(@NotNull DataSize maxBodySize, @NotNull Duration
      */
     public record Simulator(String webhookUrl, @Min(1) @Max(20) int maxAttempts, @NotNull Duration firstBackoff,
             @NotNull Duration maxBackoff, @NotNull Duration timeout) {
+    }
+
+    /**
+     * @param enabled     whether readiness waits for a warm-up of the webhook path after start
+     * @param requests    signed, ignored webhooks the service sends itself (a tenth as many rolled-back inserts)
+     * @param concurrency of them at once
+     * @param maxDuration readiness turns UP after this at the latest, warm or not
+     */
+    public record WarmUp(boolean enabled, @Min(0) int requests, @Min(1) @Max(256) int concurrency,
+            @NotNull Duration maxDuration) {
     }
 }

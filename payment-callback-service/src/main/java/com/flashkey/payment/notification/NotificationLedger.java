@@ -121,10 +121,10 @@ public class NotificationLedger {
                 .fetch().rowsUpdated().map(n -> n == 1);
     }
 
-    /** Gives up a lease after a failed publish, so the provider's retry (or the relay) may publish at once. */
-    Mono<Void> releaseLease(long id) {
-        return db.sql("UPDATE payment_notifications SET lease_until = NULL WHERE id = :id AND state = 'RECEIVED'")
-                .bind("id", id).fetch().rowsUpdated().then();
+    /** Gives up leases after failed publishes, so the provider's retry (or the relay) may publish at once. */
+    Mono<Void> releaseLeases(List<Long> ids) {
+        return db.sql("UPDATE payment_notifications SET lease_until = NULL WHERE id IN (:ids) AND state = 'RECEIVED'")
+                .bind("ids", ids).fetch().rowsUpdated().then();
     }
 
     /** RECEIVED rows nobody is publishing, oldest first; candidates only, {@link #claim} decides. */

@@ -5,7 +5,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -28,6 +27,8 @@ public final class SimpaySignature {
 
     private final List<SecretKeySpec> secrets;
     private final Duration tolerance;
+    /** One initialised Mac per secret and thread: Mac.getInstance and init per webhook were a visible share. */
+    private final ThreadLocal<Mac[]> macs;
 
     public SimpaySignature(List<String> secrets, Duration tolerance) {
         if (secrets.isEmpty()) {
@@ -36,6 +37,7 @@ public final class SimpaySignature {
         this.secrets = secrets.stream()
                 .map(s -> new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), ALGORITHM)).toList();
         this.tolerance = tolerance;
+        this.macs = ThreadLocal.withInitial(() -> this.secrets.stream().map(SimpaySignature::newMac).toArray(Mac[]::new));
     }
 
     /**
@@ -43,26 +45,82 @@ public final class SimpaySignature {
      *                               timestamp is outside the tolerance
      */
     public void verify(String header, byte[] body, Instant now) {
-        if (header == null || header.isBlank()) {
-            throw new BadSignatureException(SignatureFailure.MISSING, "missing " + HEADER + " header");
+        SignatureFailure failure = check(header, body, now);
+        if (failure != null) {
+            throw new BadSignatureException(failure, detail(failure));
         }
-        ParsedHeader parsed = ParsedHeader.parse(header);
+    }
+
+    /**
+     * The request path's form of {@link #verify}: a refusal is an expected outcome, a value, not an exception.
+     *
+     * @return why the signature is refused, or null when it proves the body came from the provider
+     */
+    public SignatureFailure check(String header, byte[] body, Instant now) {
+        if (header == null || header.isBlank()) {
+            return SignatureFailure.MISSING;
+        }
+        long timestamp = -1;
+        byte[][] signatures = new byte[MAX_SIGNATURES][];
+        int count = 0;
+        int start = 0;
+        int parts = 0;
+        while (start <= header.length()) {
+            // As String.split(",", 32): at most 32 parts, the last one holds the rest.
+            int comma = ++parts < 32 ? header.indexOf(',', start) : -1;
+            int end = comma < 0 ? header.length() : comma;
+            int eq = header.indexOf('=', start);
+            if (eq < 0 || eq >= end || eq == start) {
+                return SignatureFailure.MALFORMED;
+            }
+            String key = header.substring(start, eq).trim();
+            String value = header.substring(eq + 1, end).trim();
+            if (key.equals("t")) {
+                if (timestamp >= 0 || !digits(value)) {
+                    return SignatureFailure.MALFORMED;
+                }
+                timestamp = Long.parseLong(value);
+            }
+            else if (key.equals("v1")) {
+                if (value.length() != 64 || !hex(value) || count >= MAX_SIGNATURES) {
+                    return SignatureFailure.MALFORMED;
+                }
+                signatures[count++] = HEX.parseHex(value);
+            }
+            // Other schemes (v0, future v2) are ignored, as a provider adding one must not break us.
+            if (comma < 0) {
+                break;
+            }
+            start = comma + 1;
+        }
+        if (timestamp < 0 || count == 0) {
+            return SignatureFailure.MALFORMED;
+        }
+        byte[] prefix = (timestamp + ".").getBytes(StandardCharsets.US_ASCII);
         boolean matched = false;
-        for (SecretKeySpec secret : secrets) {
-            byte[] expected = mac(secret, parsed.timestamp(), body);
-            for (byte[] candidate : parsed.signatures()) {
+        for (Mac mac : macs.get()) {
+            mac.update(prefix);
+            byte[] expected = mac.doFinal(body); // doFinal resets the Mac for the next use
+            for (int i = 0; i < count; i++) {
                 // Non-short-circuit OR: every candidate is compared, each comparison constant-time.
-                matched |= MessageDigest.isEqual(expected, candidate);
+                matched |= MessageDigest.isEqual(expected, signatures[i]);
             }
         }
         if (!matched) {
-            throw new BadSignatureException(SignatureFailure.MISMATCH, "no signature matches");
+            return SignatureFailure.MISMATCH;
         }
-        long skew = Math.abs(now.getEpochSecond() - parsed.timestamp());
-        if (skew > tolerance.toSeconds()) {
-            throw new BadSignatureException(SignatureFailure.TIMESTAMP_OUT_OF_TOLERANCE,
-                    "timestamp more than " + tolerance.toSeconds() + " s from now");
-        }
+        long skew = Math.abs(now.getEpochSecond() - timestamp);
+        return skew > tolerance.toSeconds() ? SignatureFailure.TIMESTAMP_OUT_OF_TOLERANCE : null;
+    }
+
+    /** What a refusal says to the provider (never what was expected). */
+    public String detail(SignatureFailure failure) {
+        return switch (failure) {
+            case MISSING -> "missing " + HEADER + " header";
+            case MALFORMED -> "malformed " + HEADER + " header; expected t=<unix seconds>,v1=<hex>";
+            case MISMATCH -> "no signature matches";
+            case TIMESTAMP_OUT_OF_TOLERANCE -> "timestamp more than " + tolerance.toSeconds() + " s from now";
+        };
     }
 
     /** The header a provider holding {@code secret} sends for this body at time {@code t} (simulator, tests). */
@@ -76,56 +134,43 @@ public final class SimpaySignature {
 
     /** Hex HMAC-SHA256 of {@code t + "." + body}. */
     public static String sign(String secret, long t, byte[] body) {
-        return HEX.formatHex(mac(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM), t, body));
+        Mac mac = newMac(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM));
+        mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
+        return HEX.formatHex(mac.doFinal(body));
     }
 
-    private static byte[] mac(SecretKeySpec secret, long t, byte[] body) {
+    private static Mac newMac(SecretKeySpec secret) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(secret);
-            mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
-            return mac.doFinal(body);
+            return mac;
         }
         catch (GeneralSecurityException ex) {
             throw new IllegalStateException("HmacSHA256 unavailable", ex);
         }
     }
 
-    private record ParsedHeader(long timestamp, List<byte[]> signatures) {
-
-        static ParsedHeader parse(String header) {
-            Long timestamp = null;
-            List<byte[]> signatures = new ArrayList<>();
-            for (String part : header.split(",", 32)) {
-                int eq = part.indexOf('=');
-                if (eq <= 0) {
-                    throw malformed();
-                }
-                String key = part.substring(0, eq).trim();
-                String value = part.substring(eq + 1).trim();
-                if (key.equals("t")) {
-                    if (timestamp != null || !value.matches("\\d{1,12}")) {
-                        throw malformed();
-                    }
-                    timestamp = Long.parseLong(value);
-                }
-                else if (key.equals("v1")) {
-                    if (!value.matches("[0-9a-fA-F]{64}") || signatures.size() >= MAX_SIGNATURES) {
-                        throw malformed();
-                    }
-                    signatures.add(HEX.parseHex(value.toLowerCase(java.util.Locale.ROOT)));
-                }
-                // Other schemes (v0, future v2) are ignored, as a provider adding one must not break us.
-            }
-            if (timestamp == null || signatures.isEmpty()) {
-                throw malformed();
-            }
-            return new ParsedHeader(timestamp, signatures);
+    /** 1 to 12 ASCII digits, as the header's {@code t}. */
+    private static boolean digits(String value) {
+        if (value.isEmpty() || value.length() > 12) {
+            return false;
         }
-
-        private static BadSignatureException malformed() {
-            return new BadSignatureException(SignatureFailure.MALFORMED,
-                    "malformed " + HEADER + " header; expected t=<unix seconds>,v1=<hex>");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
         }
+        return true;
+    }
+
+    private static boolean hex(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

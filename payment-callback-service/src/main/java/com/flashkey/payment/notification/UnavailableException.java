@@ -4,6 +4,7 @@ package com.flashkey.payment.notification;
 public class UnavailableException extends RuntimeException {
 
     public UnavailableException(String dependency, Throwable cause) {
-        super(dependency + " unavailable: " + cause.getClass().getSimpleName(), cause);
+        // No stack trace: the cause says what failed, and an outage makes one per callback.
+        super(dependency + " unavailable: " + cause.getClass().getSimpleName(), cause, false, false);
     }
 }

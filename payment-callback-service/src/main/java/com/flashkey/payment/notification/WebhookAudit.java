@@ -2,6 +2,7 @@ package com.flashkey.payment.notification;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -12,32 +13,51 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+
+import com.flashkey.contracts.loop.PeriodicLoop;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.spi.Statement;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * The audit trail of every webhook attempt, valid or not. Entries carry the outcome, ids and a SHA-256 of the body,
- * never a secret or a signature. They are written in batches (one multi-row insert every 200 ms) so auditing
- * costs the request path no database round trip; the payment itself is recorded synchronously before the answer.
- * Entries that cannot be written after three tries are logged instead, so none disappears silently.
+ * never a secret or a signature. They are written behind, in batches (one multi-row insert at most every 200 ms while
+ * attempts come in, nothing while none do), so auditing costs the request path no database round trip; the
+ * payment itself is recorded synchronously before the answer. Entries that cannot be written after three tries are
+ * logged instead, so none disappears silently.
  */
 @Component
-public class WebhookAudit {
+public class WebhookAudit implements SmartLifecycle {
+
+    /** The write-behind queues start before the web server takes traffic and stop after it stopped. */
+    static final int WRITE_BEHIND_PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
     private static final Logger log = LoggerFactory.getLogger(WebhookAudit.class);
     private static final int MAX_QUEUED = 100_000;
     private static final int BATCH = 500;
     private static final int MAX_TRIES = 3;
+    private static final Duration WRITE_BEHIND = Duration.ofMillis(200);
+    private static final HexFormat HEX = HexFormat.of();
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("SHA-256 unavailable", ex);
+        }
+    });
 
     private final DatabaseClient db;
     private final Queue<Entry> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final Counter overflow;
+    private final PeriodicLoop loop;
     private List<Entry> failedBatch = List.of();
     private int failedTries;
 
@@ -45,6 +65,8 @@ public class WebhookAudit {
         this.db = db;
         this.overflow = Counter.builder("flashkey.payment.audit.overflow")
                 .description("Audit entries logged instead of stored because the queue was full").register(registry);
+        this.loop = new PeriodicLoop(PeriodicLoop.Pace.onDemand(WRITE_BEHIND, Duration.ofSeconds(2)), this::write,
+                ex -> log.warn("webhook audit write failed, retrying: {}", ex.toString()));
     }
 
     /**
@@ -66,30 +88,34 @@ public class WebhookAudit {
             return;
         }
         queue.add(entry);
+        loop.wakeWithin(WRITE_BEHIND);
     }
 
     public static String sha256(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("SHA-256 unavailable", ex);
-        }
+        return HEX.formatHex(SHA256.get().digest(body));
     }
 
-    /** Writes what is queued; the scheduler waits for the returned Mono before the next pass. */
-    @Scheduled(fixedDelay = 200)
+    /** Writes what is queued; never fails (what cannot be written is retried, then logged). */
     public Mono<Void> flush() {
+        return write().onErrorResume(ex -> Mono.empty()).then();
+    }
+
+    /**
+     * Writes what is queued, until the queue is empty; emits how many entries were stored. A failed insert fails the
+     * pass (the loop retries it after its back-off) until its third try, when its entries are logged instead.
+     */
+    private Mono<Long> write() {
         return Mono.defer(() -> {
             List<Entry> batch = failedBatch.isEmpty() ? drain() : failedBatch;
             if (batch.isEmpty()) {
-                return Mono.empty();
+                return Mono.just(0L);
             }
             return insert(batch)
                     .doOnSuccess(v -> {
                         failedBatch = List.of();
                         failedTries = 0;
                     })
+                    .thenReturn((long) batch.size())
                     .onErrorResume(ex -> {
                         if (++failedTries >= MAX_TRIES) {
                             batch.forEach(e -> log.warn("webhook audit not stored ({}): provider={} outcome={} event={} "
@@ -98,18 +124,17 @@ public class WebhookAudit {
                                     e.detail()));
                             failedBatch = List.of();
                             failedTries = 0;
+                            return Mono.just(0L);
                         }
-                        else {
-                            failedBatch = batch;
-                        }
-                        return Mono.empty();
+                        failedBatch = batch;
+                        return Mono.error(ex);
                     })
-                    .then(Mono.defer(() -> queue.isEmpty() ? Mono.empty() : flush()));
+                    .flatMap(stored -> queue.isEmpty() ? Mono.just(stored) : write().map(more -> more + stored));
         });
     }
 
     private List<Entry> drain() {
-        List<Entry> batch = new ArrayList<>(Math.min(BATCH, queued.get()));
+        List<Entry> batch = new ArrayList<>(Math.min(BATCH, Math.max(1, queued.get())));
         Entry e;
         while (batch.size() < BATCH && (e = queue.poll()) != null) {
             batch.add(e);
@@ -119,30 +144,36 @@ public class WebhookAudit {
     }
 
     private Mono<Void> insert(List<Entry> batch) {
-        StringBuilder sql = new StringBuilder("INSERT INTO webhook_attempts (provider, received_at, outcome, "
-                + "provider_event_id, order_no, body_sha256, body_bytes, remote_address, detail) VALUES ");
+        // Positional binds on the statement: named ones made the client parse and expand a 4,500-marker statement.
+        StringBuilder sql = new StringBuilder(160 + 20 * batch.size()).append("INSERT INTO webhook_attempts (provider, "
+                + "received_at, outcome, provider_event_id, order_no, body_sha256, body_bytes, remote_address, detail) "
+                + "VALUES ");
         for (int i = 0; i < batch.size(); i++) {
-            sql.append(i == 0 ? "" : ",").append("(:p").append(i).append(",:r").append(i).append(",:o").append(i)
-                    .append(",:e").append(i).append(",:n").append(i).append(",:h").append(i).append(",:b").append(i)
-                    .append(",:a").append(i).append(",:d").append(i).append(')');
+            sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?,?,?,?)");
         }
-        DatabaseClient.GenericExecuteSpec spec = db.sql(sql.toString());
-        for (int i = 0; i < batch.size(); i++) {
-            Entry e = batch.get(i);
-            spec = spec.bind("p" + i, truncate(e.provider(), 32)).bind("r" + i, e.receivedAt())
-                    .bind("o" + i, e.outcome()).bind("b" + i, e.bodyBytes());
-            spec = bindNullable(spec, "e" + i, truncate(e.providerEventId(), 64));
-            spec = bindNullable(spec, "n" + i, truncate(e.orderNo(), 40));
-            spec = bindNullable(spec, "h" + i, e.bodySha256());
-            spec = bindNullable(spec, "a" + i, truncate(e.remoteAddress(), 64));
-            spec = bindNullable(spec, "d" + i, truncate(e.detail(), 255));
-        }
-        return spec.fetch().rowsUpdated().then();
+        return db.inConnection(connection -> {
+            Statement statement = connection.createStatement(sql.toString());
+            int p = 0;
+            for (Entry e : batch) {
+                statement.bind(p++, truncate(e.provider(), 32)).bind(p++, e.receivedAt()).bind(p++, e.outcome());
+                bindNullable(statement, p++, truncate(e.providerEventId(), 64));
+                bindNullable(statement, p++, truncate(e.orderNo(), 40));
+                bindNullable(statement, p++, e.bodySha256());
+                statement.bind(p++, e.bodyBytes());
+                bindNullable(statement, p++, truncate(e.remoteAddress(), 64));
+                bindNullable(statement, p++, truncate(e.detail(), 255));
+            }
+            return Flux.from(statement.execute()).concatMap(result -> result.getRowsUpdated()).then();
+        });
     }
 
-    private static DatabaseClient.GenericExecuteSpec bindNullable(DatabaseClient.GenericExecuteSpec spec, String name,
-            String value) {
-        return value == null ? spec.bindNull(name, String.class) : spec.bind(name, value);
+    private static void bindNullable(Statement statement, int index, String value) {
+        if (value == null) {
+            statement.bindNull(index, String.class);
+        }
+        else {
+            statement.bind(index, value);
+        }
     }
 
     private static String truncate(String value, int max) {
@@ -151,5 +182,33 @@ public class WebhookAudit {
         }
         // Attacker-controlled values may be long; the audit keeps a bounded prefix.
         return value.substring(0, max);
+    }
+
+    @Override
+    public void start() {
+        loop.start();
+    }
+
+    @Override
+    public void stop(Runnable callback) {
+        loop.stop();
+        // The last attempts before shutdown are stored too, not left in memory.
+        flush().timeout(Duration.ofSeconds(5)).onErrorResume(ex -> Mono.empty())
+                .doFinally(signal -> callback.run()).subscribe();
+    }
+
+    @Override
+    public void stop() {
+        stop(() -> { });
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop.isRunning();
+    }
+
+    @Override
+    public int getPhase() {
+        return WRITE_BEHIND_PHASE;
     }
 }

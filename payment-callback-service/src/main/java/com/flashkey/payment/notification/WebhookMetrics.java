@@ -2,7 +2,7 @@ package com.flashkey.payment.notification;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import java.util.concurrent.TimeUnit;
 
 import org.springframework.stereotype.Component;
 
@@ -25,7 +25,8 @@ public class WebhookMetrics {
     private final Timer db;
     private final Timer kafka;
     private final DistributionSummary batchRows;
-    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Counter>> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, Map<SignatureFailure, Counter>> badSignatures = new ConcurrentHashMap<>();
 
     WebhookMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -44,19 +45,36 @@ public class WebhookMetrics {
     }
 
     void outcome(String provider, String outcome) {
-        // Looked up once per (provider, outcome): both come from small fixed sets (see WebhookReceiver).
-        outcomes.computeIfAbsent(provider + ' ' + outcome,
-                key -> registry.counter("flashkey.payment.webhooks", "provider", provider, "outcome", outcome))
+        // Created once per (provider, outcome), both from small fixed sets (see WebhookReceiver); two map reads and no
+        // allocation per webhook.
+        outcomes.computeIfAbsent(provider, p -> new ConcurrentHashMap<>())
+                .computeIfAbsent(outcome, o -> registry.counter("flashkey.payment.webhooks", "provider", provider,
+                        "outcome", o))
                 .increment();
     }
 
     void badSignature(String provider, SignatureFailure failure) {
-        registry.counter("flashkey.payment.webhook.bad.signature", "provider", provider, "reason", failure.tag())
+        badSignatures.computeIfAbsent(provider, p -> new ConcurrentHashMap<>())
+                .computeIfAbsent(failure, f -> registry.counter("flashkey.payment.webhook.bad.signature",
+                        "provider", provider, "reason", f.tag()))
                 .increment();
     }
 
-    <T> T timeSignature(Supplier<T> check) {
-        return signature.record(check);
+    /** Records a signature check that took {@code nanos}. */
+    void signatureChecked(long nanos) {
+        signature.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Records how long one callback waited for its row, from its arrival to its batch's commit. */
+    void recorded(long nanos) {
+        db.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Records, for each of {@code callbacks}, a publish that took {@code nanos} until the broker's acknowledgement. */
+    void published(long nanos, int callbacks) {
+        for (int i = 0; i < callbacks; i++) {
+            kafka.record(nanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Gauges of the group commit: callbacks waiting for the next insert, and inserts running. */
@@ -64,7 +82,8 @@ public class WebhookMetrics {
         Gauge.builder("flashkey.payment.db.batch.waiting", group, GroupCommit::waiting)
                 .description("Callbacks waiting to join the next multi-row insert").register(registry);
         Gauge.builder("flashkey.payment.db.batch.in.flight", group, GroupCommit::inFlight)
-                .description("Multi-row inserts running").register(registry);
+                .description("Batches being recorded (multi-row insert, then the first copies' publish)")
+                .register(registry);
     }
 
     /** Counts the rows of one group-commit statement. */

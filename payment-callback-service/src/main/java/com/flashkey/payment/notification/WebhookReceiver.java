@@ -27,6 +27,7 @@ public class WebhookReceiver {
     public static final String EPAY = "epay";
     static final String SIMPAY_PAYMENT_SUCCEEDED = "payment.succeeded";
     static final String EPAY_TRADE_SUCCESS = "TRADE_SUCCESS";
+    private static final Verdict IGNORED = new Verdict.Recorded(new Receipt(Receipt.Outcome.IGNORED, null));
 
     private final PaymentNotifications notifications;
     private final WebhookAudit audit;
@@ -57,24 +58,27 @@ public class WebhookReceiver {
         };
     }
 
-    /** A simpay delivery: raw JSON body and its {@code Payment-Signature} header. */
-    public Mono<Receipt> receiveSimpay(byte[] body, String signatureHeader, String remoteAddress) {
-        return Mono.defer(() -> {
-            Instant now = clock.instant();
-            Attempt attempt = new Attempt(SIMPAY, now, body, remoteAddress);
-            PaymentNotification notification;
-            try {
-                metrics.timeSignature(() -> {
-                    simpaySignature.verify(signatureHeader, body, now);
-                    return null;
-                });
-                notification = readSimpay(body, now);
+    /**
+     * A simpay delivery: raw JSON body and its {@code Payment-Signature} header. Emits the verdict once the attempt is
+     * audited (and, for a payment, durably recorded); fails with {@link UnavailableException} when it cannot record.
+     */
+    public Mono<Verdict> receiveSimpay(byte[] body, String signatureHeader, String remoteAddress) {
+        Instant now = clock.instant();
+        Attempt attempt = new Attempt(SIMPAY, now, body, remoteAddress);
+        try {
+            long started = System.nanoTime();
+            SignatureFailure failure = simpaySignature.check(signatureHeader, body, now);
+            metrics.signatureChecked(System.nanoTime() - started);
+            if (failure != null) {
+                return Mono.just(attempt.badSignature(failure, simpaySignature.detail(failure)));
             }
-            catch (RuntimeException ex) {
-                return attempt.refused(ex);
-            }
-            return attempt.record(notification);
-        });
+            List<String> errors = new ArrayList<>(0);
+            PaymentNotification notification = readSimpay(body, errors);
+            return errors.isEmpty() ? attempt.record(notification) : Mono.just(attempt.invalid(errors));
+        }
+        catch (RuntimeException ex) {
+            return attempt.failed(ex);
+        }
     }
 
     /**
@@ -82,22 +86,23 @@ public class WebhookReceiver {
      *
      * @param raw the raw query string or form body, for the audit hash only
      */
-    public Mono<Receipt> receiveEpay(Map<String, String> params, byte[] raw, String remoteAddress) {
+    public Mono<Verdict> receiveEpay(Map<String, String> params, byte[] raw, String remoteAddress) {
         return Mono.defer(() -> {
             Instant now = clock.instant();
             Attempt attempt = new Attempt(EPAY, now, raw, remoteAddress);
-            PaymentNotification notification;
+            long started = System.nanoTime();
             try {
-                metrics.timeSignature(() -> {
-                    epaySignature.verify(params);
-                    return null;
-                });
-                notification = readEpay(params, now);
+                epaySignature.verify(params);
             }
-            catch (RuntimeException ex) {
-                return attempt.refused(ex);
+            catch (BadSignatureException ex) {
+                return Mono.just(attempt.badSignature(ex.failure(), ex.getMessage()));
             }
-            return attempt.record(notification);
+            finally {
+                metrics.signatureChecked(System.nanoTime() - started);
+            }
+            List<String> errors = new ArrayList<>(0);
+            PaymentNotification notification = readEpay(params, now, errors);
+            return errors.isEmpty() ? attempt.record(notification) : Mono.just(attempt.invalid(errors));
         });
     }
 
@@ -109,22 +114,24 @@ public class WebhookReceiver {
                 (int) Math.min(bodyBytes, Integer.MAX_VALUE), remoteAddress, detail));
     }
 
-    private PaymentNotification readSimpay(byte[] body, Instant now) {
+    /** The payment in a verified simpay body; null for another event type; problems go to {@code errors}. */
+    private PaymentNotification readSimpay(byte[] body, List<String> errors) {
         JsonNode root;
         try {
             root = json.readTree(body);
         }
         catch (JacksonException ex) {
-            throw new InvalidNotificationException(List.of("body: not JSON"));
+            errors.add("body: not JSON");
+            return null;
         }
         if (root == null || !root.isObject()) {
-            throw new InvalidNotificationException(List.of("body: not a JSON object"));
+            errors.add("body: not a JSON object");
+            return null;
         }
         String type = text(root, "type");
         if (!SIMPAY_PAYMENT_SUCCEEDED.equals(type)) {
             return null; // another event type: verified and audited, nothing to publish
         }
-        List<String> errors = new ArrayList<>();
         String eventId = required(errors, "eventId", text(root, "eventId"), PaymentNotification.PROVIDER_ID);
         String orderNo = required(errors, "orderNo", text(root, "orderNo"), PaymentNotification.ORDER_NO);
         String transactionId = required(errors, "transactionId", text(root, "transactionId"),
@@ -138,32 +145,23 @@ public class WebhookReceiver {
         catch (DateTimeException ex) {
             errors.add("paidAt: must be an ISO-8601 instant");
         }
-        if (!errors.isEmpty()) {
-            throw new InvalidNotificationException(errors);
-        }
-        return new PaymentNotification(SIMPAY, eventId, orderNo, amount, currency, transactionId, paidAt);
+        return errors.isEmpty()
+                ? new PaymentNotification(SIMPAY, eventId, orderNo, amount, currency, transactionId, paidAt) : null;
     }
 
-    private PaymentNotification readEpay(Map<String, String> params, Instant now) {
-        List<String> errors = new ArrayList<>();
+    private PaymentNotification readEpay(Map<String, String> params, Instant now, List<String> errors) {
         if (!properties.providers().epay().pid().equals(params.get("pid"))) {
             errors.add("pid: not this merchant");
         }
         if (!EPAY_TRADE_SUCCESS.equals(params.get("trade_status"))) {
-            if (errors.isEmpty()) {
-                return null; // a correctly signed non-payment status: acknowledge, publish nothing
-            }
-            throw new InvalidNotificationException(errors);
+            return null; // a correctly signed non-payment status: acknowledge, publish nothing (unless errors)
         }
         String tradeNo = required(errors, "trade_no", params.get("trade_no"), PaymentNotification.PROVIDER_ID);
         String orderNo = required(errors, "out_trade_no", params.get("out_trade_no"), PaymentNotification.ORDER_NO);
         String currency = properties.providers().epay().currency();
         long amount = amount(errors, params.get("money"), currency);
-        if (!errors.isEmpty()) {
-            throw new InvalidNotificationException(errors);
-        }
         // epay sends no payment time; the first copy's arrival stands for it (the stored copy is what is published).
-        return new PaymentNotification(EPAY, tradeNo, orderNo, amount, currency, tradeNo, now);
+        return errors.isEmpty() ? new PaymentNotification(EPAY, tradeNo, orderNo, amount, currency, tradeNo, now) : null;
     }
 
     private static String text(JsonNode root, String field) {
@@ -208,29 +206,32 @@ public class WebhookReceiver {
             this.remoteAddress = remoteAddress;
         }
 
-        Mono<Receipt> refused(RuntimeException ex) {
-            String outcome;
-            if (ex instanceof BadSignatureException bad) {
-                outcome = "BAD_SIGNATURE";
-                metrics.badSignature(provider, bad.failure());
-            }
-            else if (ex instanceof InvalidNotificationException) {
-                outcome = "INVALID";
-            }
-            else {
-                outcome = "ERROR";
-            }
-            done(outcome, null, ex.getMessage());
+        Verdict badSignature(SignatureFailure failure, String detail) {
+            metrics.badSignature(provider, failure);
+            done("BAD_SIGNATURE", null, detail);
+            return new Verdict.BadSignature(failure, detail);
+        }
+
+        Mono<Verdict> failed(RuntimeException ex) {
+            done("ERROR", null, ex.getMessage());
             return Mono.error(ex);
         }
 
-        Mono<Receipt> record(PaymentNotification notification) {
+        Verdict invalid(List<String> errors) {
+            done("INVALID", null, "invalid notification: " + String.join("; ", errors));
+            return new Verdict.Invalid(errors);
+        }
+
+        Mono<Verdict> record(PaymentNotification notification) {
             if (notification == null) {
                 done(Receipt.Outcome.IGNORED.name(), null, "not a successful payment");
-                return Mono.just(new Receipt(Receipt.Outcome.IGNORED, null));
+                return Mono.just(IGNORED);
             }
             return notifications.record(notification)
-                    .doOnSuccess(receipt -> done(receipt.outcome().name(), notification, null))
+                    .map(receipt -> {
+                        done(receipt.outcome().name(), notification, null);
+                        return (Verdict) new Verdict.Recorded(receipt);
+                    })
                     .doOnError(ex -> done("UNAVAILABLE", notification, ex.getMessage()));
         }
 

@@ -6,9 +6,10 @@ import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import com.flashkey.contracts.loop.PeriodicLoop;
 import com.flashkey.payment.config.PaymentProperties;
 import com.flashkey.payment.notification.NotificationLedger;
 import com.flashkey.payment.notification.PaymentNotification;
@@ -26,7 +27,7 @@ import reactor.core.publisher.Mono;
  */
 @Component
 @ConditionalOnBooleanProperty(name = "flashkey.payment.reconciliation.enabled", matchIfMissing = true)
-public class ReconciliationJob {
+public class ReconciliationJob implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ReconciliationJob.class);
 
@@ -37,6 +38,7 @@ public class ReconciliationJob {
     private final PaymentProperties.Reconciliation config;
     private final Clock clock;
     private final Counter recovered;
+    private final PeriodicLoop loop;
 
     ReconciliationJob(PendingOrders pending, NotificationLedger ledger, PaymentNotifications notifications,
             ProviderQuery provider, PaymentProperties properties, Clock clock, MeterRegistry registry) {
@@ -48,10 +50,11 @@ public class ReconciliationJob {
         this.clock = clock;
         this.recovered = Counter.builder("flashkey.payment.reconciliation.recovered")
                 .description("Payments found by reconciliation whose webhook never arrived").register(registry);
+        this.loop = new PeriodicLoop(PeriodicLoop.Pace.fixed(config.interval()), () -> reconcile().thenReturn(0L),
+                ex -> log.warn("reconciliation pass failed, next pass retries: {}", ex.toString()));
     }
 
-    @Scheduled(fixedDelayString = "${flashkey.payment.reconciliation.interval}",
-            initialDelayString = "${flashkey.payment.reconciliation.interval}")
+    /** One pass over the orders due for a check. */
     public Mono<Void> reconcile() {
         return Mono.defer(() -> {
             Instant now = clock.instant();
@@ -89,5 +92,20 @@ public class ReconciliationJob {
                 return pending.checked(order.orderNo(), now);
             });
         });
+    }
+
+    @Override
+    public void start() {
+        loop.start();
+    }
+
+    @Override
+    public void stop() {
+        loop.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop.isRunning();
     }
 }

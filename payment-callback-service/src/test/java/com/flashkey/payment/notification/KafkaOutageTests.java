@@ -73,6 +73,7 @@ class KafkaOutageTests {
         settings.put("flashkey.payment.providers.simpay.secrets", SECRET);
         settings.put("flashkey.payment.relay.enabled", "false");
         settings.put("flashkey.payment.reconciliation.enabled", "false");
+        settings.put("flashkey.payment.warm-up.enabled", "false");
         settings.put("spring.kafka.listener.auto-startup", "false");
         settings.put("flashkey.payment.db-timeout", "30s");
         settings.put("flashkey.payment.publish-timeout", "20s");

@@ -149,6 +149,51 @@ class WebhookIntegrationTests {
     }
 
     @Test
+    void whenManyEventsAndTheirCopiesArriveTogetherThenEachIsRecordedAndPublishedOnceAndEveryCopyIs200()
+            throws Exception {
+        // 100 events, 3 copies each, all at once and shuffled: the group commit puts copies of one event in the same
+        // statement, in different statements, before and after its first copy's commit; dedupe must hold for all.
+        List<String> eventIds = new ArrayList<>();
+        List<byte[]> bodies = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            String eventId = newId("evt");
+            eventIds.add(eventId);
+            byte[] body = simpayBody(eventId, "FKM" + eventId.substring(4, 14), "1.00");
+            for (int copy = 0; copy < 3; copy++) {
+                bodies.add(body);
+            }
+        }
+        java.util.Collections.shuffle(bodies, new java.util.Random(7));
+        ConnectionProvider connections = ConnectionProvider.builder("copies").maxConnections(300)
+                .pendingAcquireMaxCount(-1).build();
+        try {
+            WebClient client = WebClient.builder().baseUrl("http://127.0.0.1:" + port)
+                    .clientConnector(new ReactorClientHttpConnector(HttpClient.create(connections))).build();
+            List<Integer> statuses = Flux.fromIterable(bodies)
+                    .flatMap(body -> client.post().uri("/webhooks/payments/simpay").contentType(MediaType.APPLICATION_JSON)
+                            .header(SimpaySignature.HEADER, SimpaySignature.header(now(), body, SECRET)).bodyValue(body)
+                            .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value())),
+                            300)
+                    .collectList().block(Duration.ofSeconds(300));
+            assertThat(statuses.stream().collect(Collectors.groupingBy(s -> s, Collectors.counting())))
+                    .isEqualTo(Map.of(200, 300L));
+        }
+        finally {
+            connections.dispose();
+        }
+        Map<String, Long> published = WebhookTestSupport.publishedWhere(topics, p -> eventIds.contains(p.providerEventId()))
+                .stream().collect(Collectors.groupingBy(e -> e.data().providerEventId(), Collectors.counting()));
+        assertThat(published).hasSize(100).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+        for (String eventId : List.of(eventIds.get(0), eventIds.get(50), eventIds.get(99))) {
+            awaitRowState("simpay", eventId, "PUBLISHED");
+        }
+        audit.flush().block();
+        for (String eventId : eventIds) {
+            assertThat(auditOutcomes(eventId)).as(eventId).containsExactlyInAnyOrder("ACCEPTED", "DUPLICATE", "DUPLICATE");
+        }
+    }
+
+    @Test
     void whenTheSignatureIsWrongThenItAnswers400BadSignatureCountsItAndAuditsIt() throws Exception {
         String eventId = newId("evt");
         byte[] body = simpayBody(eventId, "FKD" + eventId.substring(4, 14), "9.90");

@@ -12,61 +12,58 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import com.flashkey.contracts.TopicNames;
+import com.flashkey.contracts.loop.PeriodicLoop;
 import com.flashkey.order.config.OrderProperties;
 import com.flashkey.order.config.Shard;
 import com.flashkey.order.config.Shards;
 import com.flashkey.order.order.OrderEventPublisher;
-import com.flashkey.order.order.PerShardLoop;
+import com.flashkey.order.order.OrderStore;
+import com.flashkey.order.order.ShardLoops;
 
 /**
- * Publishes every shard's outbox. Per poll, in one transaction on the shard: claim the oldest unsent rows
- * ({@code FOR UPDATE SKIP LOCKED}, so replicas take disjoint rows), send them and wait for Kafka's acks, mark them
- * sent. A crash before the mark re-sends those rows after restart; consumers de-duplicate by event id or by
- * conditional transition, so a re-send changes nothing.
+ * Publishes every shard's outbox, the same shape as every FlashKey relay: a shard's loop is woken by the commit of
+ * each outbox row written there by this process, plus a safety poll for rows another replica or a crash left
+ * (every {@code outbox.poll-interval} while it finds rows, backing off to {@link #SAFETY_POLL} while it finds none).
+ * Per batch, in one transaction on the shard: claim the oldest unsent rows ({@code FOR UPDATE SKIP LOCKED}, so
+ * replicas take disjoint rows), send them all and wait for Kafka's acks, mark them sent. A crash before the mark
+ * re-sends those rows after restart; consumers de-duplicate by event id or by conditional transition, so a re-send
+ * changes nothing.
  */
 @Component
-class OutboxRelay extends PerShardLoop {
+class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    /** Longest pause of the safety poll: rows nobody woke this relay for are published within about this long. */
+    static final Duration SAFETY_POLL = Duration.ofSeconds(5);
 
     private final Shards shards;
     private final OrderEventPublisher publisher;
     private final TopicNames topics;
     private final Clock clock;
     private final OrderProperties.Outbox config;
+    private final ShardLoops loops;
 
-    OutboxRelay(Shards shards, OrderEventPublisher publisher, TopicNames topics, Clock clock,
+    OutboxRelay(Shards shards, OrderStore store, OrderEventPublisher publisher, TopicNames topics, Clock clock,
             OrderProperties properties) {
-        super(log, "outbox relay");
         this.shards = shards;
         this.publisher = publisher;
         this.topics = topics;
         this.clock = clock;
         this.config = properties.outbox();
-    }
-
-    @Override
-    protected Duration pollInterval() {
-        return config.pollInterval();
-    }
-
-    @Override
-    protected int shardCount() {
-        return shards.count();
-    }
-
-    @Override
-    protected Mono<Long> pass(int shard) {
-        return drainAll(shards.get(shard));
+        Duration busy = config.pollInterval();
+        this.loops = new ShardLoops(shards.count(),
+                PeriodicLoop.Pace.polling(busy, busy.compareTo(SAFETY_POLL) > 0 ? busy : SAFETY_POLL),
+                shard -> drainAll(shards.get(shard)), log, "outbox relay");
+        store.outboxWritten().connect(loops::wake);
     }
 
     /** Sends until the shard's outbox is empty; answers the number of rows sent. */
     Mono<Long> drainAll(Shard shard) {
-        return drainOnce(shard).expand(sent -> sent == config.batchSize() ? drainOnce(shard) : Mono.empty())
-                .reduce(0L, Long::sum);
+        return PeriodicLoop.drain(config.batchSize(), () -> drainOnce(shard));
     }
 
     private Mono<Long> drainOnce(Shard shard) {
@@ -77,16 +74,38 @@ class OutboxRelay extends PerShardLoop {
                 .map(row -> new Row(row.get("id", Long.class), row.get("topic", String.class),
                         row.get("msg_key", String.class), row.get("payload", byte[].class)))
                 .all().collectList()
-                .flatMap(rows -> rows.isEmpty() ? Mono.just(0L) : sendAndMark(shard, rows));
+                .flatMap(rows -> rows.isEmpty() ? Mono.just(0L) : sendAndMark(shard, rows).thenReturn((long) rows.size()));
         return shard.transactions().transactional(work);
     }
 
     private Mono<Long> sendAndMark(Shard shard, List<Row> rows) {
-        // Sent in order (one order's events share a key, hence a partition, hence keep their order).
-        return Flux.fromIterable(rows).concatMap(r -> publisher.send(topics.of(r.topic()), r.key(), r.payload()))
+        // All sends are made, in id order, before the acks are awaited: the producer batches them and keeps their
+        // order per partition (one order's events share a key, hence a partition).
+        return Flux.fromIterable(rows)
+                .flatMapSequential(r -> publisher.send(topics.of(r.topic()), r.key(), r.payload()), rows.size())
                 .then(shard.db().sql("UPDATE outbox SET sent_at = ? WHERE id IN ("
                         + rows.stream().map(r -> Long.toString(r.id())).collect(Collectors.joining(",")) + ")")
                         .bind(0, LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)).fetch().rowsUpdated());
+    }
+
+    @Override
+    public void start() {
+        loops.start();
+    }
+
+    @Override
+    public void stop() {
+        loops.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loops.isRunning();
+    }
+
+    @Override
+    public int getPhase() {
+        return ShardLoops.phase();
     }
 
     private record Row(long id, String topic, String key, byte[] payload) {

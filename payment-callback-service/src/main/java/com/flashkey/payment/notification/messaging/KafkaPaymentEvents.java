@@ -1,6 +1,12 @@
 package com.flashkey.payment.notification.messaging;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
@@ -33,20 +39,80 @@ class KafkaPaymentEvents implements PaymentEvents {
     }
 
     @Override
-    public Mono<Void> publishPaymentSucceeded(PaymentNotification notification) {
+    public Mono<List<Throwable>> publishAll(List<PaymentNotification> notifications, Duration timeout) {
+        // KafkaProducer.send() blocks while it waits for metadata or buffer space (max.block.ms), e.g. when the
+        // broker is down, so a batch's sends are made off the event loop, in one task (one thread hop per batch,
+        // not per callback). The idempotent producer batches them (linger.ms) and keeps their order per partition.
+        // The acknowledgements arrive on the producer's single network thread: the batch's remaining work (marks,
+        // audit, metrics, the HTTP answers) moves to the parallel scheduler, once, so that thread goes back to
+        // sending at once.
+        return Mono.fromCallable(() -> send(notifications))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(sends -> Mono.fromFuture(CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                                .handle((ignored, ex) -> Boolean.TRUE), true)
+                        .timeout(timeout, Mono.just(Boolean.FALSE))
+                        .map(ignored -> outcomes(sends, timeout)))
+                .publishOn(Schedulers.parallel());
+    }
+
+    private List<CompletableFuture<?>> send(List<PaymentNotification> notifications) {
+        List<CompletableFuture<?>> sends = new ArrayList<>(notifications.size());
+        Throwable stuck = null;
+        for (PaymentNotification notification : notifications) {
+            if (stuck != null) {
+                // The producer could not take the previous one (no metadata or buffer within max.block.ms): the
+                // others would each wait as long again.
+                sends.add(CompletableFuture.failedFuture(stuck));
+                continue;
+            }
+            CompletableFuture<?> sent;
+            try {
+                sent = kafka.send(topic, notification.orderNo(), value(notification));
+            }
+            catch (RuntimeException ex) {
+                sent = CompletableFuture.failedFuture(ex);
+            }
+            if (sent.isCompletedExceptionally()) {
+                stuck = cause(sent);
+            }
+            sends.add(sent);
+        }
+        return sends;
+    }
+
+    private byte[] value(PaymentNotification notification) {
         PaymentSucceeded event = notification.toEvent();
         // The envelope id derives from the provider event id: a republished copy has the same id.
         var envelope = new EventEnvelope<>(notification.eventId(), event.eventType(), event.eventVersion(),
                 clock.instant(), event.orderNo(), event);
-        byte[] value = codec.write(envelope);
-        // KafkaProducer.send() blocks while it waits for metadata or buffer space (max.block.ms), e.g. when the
-        // broker is down, so it is called off the event loop. Many sends are in flight at once (one per waiting
-        // callback); the idempotent producer batches them (linger.ms) and keeps their order per partition.
-        // The acknowledgement arrives on the producer's single network thread: the caller's remaining work (audit,
-        // metrics, the HTTP answer) moves to the parallel scheduler so that thread goes back to sending at once.
-        return Mono.fromFuture(() -> kafka.send(topic, envelope.key(), value))
-                .subscribeOn(Schedulers.boundedElastic())
-                .publishOn(Schedulers.parallel())
-                .then();
+        return codec.write(envelope);
+    }
+
+    private static List<Throwable> outcomes(List<CompletableFuture<?>> sends, Duration timeout) {
+        List<Throwable> outcomes = new ArrayList<>(sends.size());
+        for (CompletableFuture<?> sent : sends) {
+            if (!sent.isDone()) {
+                // Not acknowledged in time. It may still be delivered: the caller answers 503, the provider retries,
+                // and consumers drop the second copy by its event id.
+                outcomes.add(new TimeoutException("no acknowledgement within " + timeout));
+            }
+            else {
+                outcomes.add(sent.isCompletedExceptionally() ? cause(sent) : null);
+            }
+        }
+        return outcomes;
+    }
+
+    private static Throwable cause(CompletableFuture<?> failed) {
+        try {
+            failed.join();
+            return new IllegalStateException("not failed");
+        }
+        catch (CompletionException ex) {
+            return ex.getCause() == null ? ex : ex.getCause();
+        }
+        catch (RuntimeException ex) {
+            return ex;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package com.flashkey.payment.notification.web;
 
 import java.net.URI;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,7 @@ import com.flashkey.payment.config.PaymentProperties;
 import com.flashkey.payment.notification.BadSignatureException;
 import com.flashkey.payment.notification.InvalidNotificationException;
 import com.flashkey.payment.notification.PayloadTooLargeException;
+import com.flashkey.payment.notification.SignatureFailure;
 import com.flashkey.payment.notification.UnavailableException;
 import com.flashkey.payment.notification.UnknownProviderException;
 
@@ -35,17 +37,12 @@ class ProblemAdvice {
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> badSignature(BadSignatureException ex) {
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "bad-signature", "Bad signature", ex.getMessage());
-        problem.setProperty("reason", ex.failure().tag());
-        return answer(problem);
+        return answer(badSignatureProblem(ex.failure(), ex.getMessage()));
     }
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> invalid(InvalidNotificationException ex) {
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "validation", "Invalid notification",
-                "The notification is signed but cannot be a payment");
-        problem.setProperty("errors", ex.errors());
-        return answer(problem);
+        return answer(invalidProblem(ex.errors()));
     }
 
     @ExceptionHandler
@@ -55,17 +52,45 @@ class ProblemAdvice {
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> unknownProvider(UnknownProviderException ex) {
-        return answer(problem(HttpStatus.NOT_FOUND, "not-found", "Not found", ex.getMessage()));
+        return answer(notFoundProblem(ex.getMessage()));
     }
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> unavailable(UnavailableException ex) {
-        log.warn("webhook not recorded, provider will retry: {}", ex.getMessage());
-        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Unavailable",
-                "The notification could not be recorded; retry later");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds(properties))
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(unavailableProblem(ex));
+    }
+
+    // The problems themselves, shared with the functional simpay endpoint (SimpayWebhook), which answers its
+    // refusals as values without going through exception handling.
+
+    static ProblemDetail badSignatureProblem(SignatureFailure failure, String detail) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "bad-signature", "Bad signature", detail);
+        problem.setProperty("reason", failure.tag());
+        return problem;
+    }
+
+    static ProblemDetail invalidProblem(List<String> errors) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "validation", "Invalid notification",
+                "The notification is signed but cannot be a payment");
+        problem.setProperty("errors", errors);
+        return problem;
+    }
+
+    static ProblemDetail tooLargeProblem(long limitBytes) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large",
+                "body larger than " + limitBytes + " bytes");
+    }
+
+    static ProblemDetail notFoundProblem(String detail) {
+        return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", detail);
+    }
+
+    static ProblemDetail unavailableProblem(UnavailableException ex) {
+        log.warn("webhook not recorded, provider will retry: {}", ex.getMessage());
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Unavailable",
+                "The notification could not be recorded; retry later");
     }
 
     /** Problems other features build themselves (the simulator). */

@@ -1,6 +1,5 @@
 package com.flashkey.payment.notification.web;
 
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -15,18 +14,16 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
 import com.flashkey.payment.config.PaymentProperties;
-import com.flashkey.payment.notification.BadSignatureException;
 import com.flashkey.payment.notification.InvalidNotificationException;
 import com.flashkey.payment.notification.PayloadTooLargeException;
-import com.flashkey.payment.notification.SimpaySignature;
 import com.flashkey.payment.notification.UnavailableException;
 import com.flashkey.payment.notification.UnknownProviderException;
+import com.flashkey.payment.notification.Verdict;
 import com.flashkey.payment.notification.WebhookReceiver;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -34,15 +31,13 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import reactor.core.publisher.Mono;
 
 /**
- * Payment provider webhooks. The body is read raw (the signature covers the exact bytes) and refused beyond the
- * configured size before anything parses it.
+ * Payment provider webhooks other than simpay's POST (see {@link SimpayWebhook}). The body is read raw (the signature
+ * covers the exact bytes) and refused beyond the configured size before anything parses it.
  */
 @RestController
 @RequestMapping("/webhooks/payments")
 @Tag(name = "webhooks", description = "Payment provider notifications")
 class WebhookController {
-
-    private static final Map<String, Boolean> RECEIVED = Map.of("received", true);
 
     private final WebhookReceiver receiver;
     private final PaymentProperties properties;
@@ -50,19 +45,6 @@ class WebhookController {
     WebhookController(WebhookReceiver receiver, PaymentProperties properties) {
         this.receiver = receiver;
         this.properties = properties;
-    }
-
-    @PostMapping(path = "/simpay", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "simpay notification, signed with Payment-Signature: t=<unix>,v1=<hex HMAC-SHA256>")
-    Mono<Map<String, Boolean>> simpay(ServerHttpRequest request) {
-        if (!receiver.enabled(WebhookReceiver.SIMPAY)) {
-            return Mono.error(new UnknownProviderException(WebhookReceiver.SIMPAY));
-        }
-        String remote = remoteAddress(request);
-        return body(request, WebhookReceiver.SIMPAY, remote)
-                .flatMap(body -> receiver.receiveSimpay(body, request.getHeaders().getFirst(SimpaySignature.HEADER),
-                        remote))
-                .thenReturn(RECEIVED);
     }
 
     @RequestMapping(path = "/epay", method = { RequestMethod.GET, RequestMethod.POST },
@@ -88,10 +70,11 @@ class WebhookController {
                     }
                     return receiver.receiveEpay(params, bytes, remote);
                 })
-                .thenReturn(epayAnswer(HttpStatus.OK, "success"))
                 // epay reads only the body: anything but "success" makes it retry. Statuses say why for humans.
+                .map(verdict -> verdict instanceof Verdict.Recorded ? epayAnswer(HttpStatus.OK, "success")
+                        : epayAnswer(HttpStatus.BAD_REQUEST, "fail"))
                 .onErrorResume(PayloadTooLargeException.class, ex -> Mono.just(epayAnswer(HttpStatus.CONTENT_TOO_LARGE, "fail")))
-                .onErrorResume(BadSignatureException.class, ex -> Mono.just(epayAnswer(HttpStatus.BAD_REQUEST, "fail")))
+                // a form with malformed percent-encoding (WebhookController.form)
                 .onErrorResume(InvalidNotificationException.class, ex -> Mono.just(epayAnswer(HttpStatus.BAD_REQUEST, "fail")))
                 .onErrorResume(UnavailableException.class, ex -> Mono.just(ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                         .header(HttpHeaders.RETRY_AFTER, ProblemAdvice.retryAfterSeconds(properties))
@@ -164,7 +147,6 @@ class WebhookController {
     }
 
     private static String remoteAddress(ServerHttpRequest request) {
-        InetSocketAddress address = request.getRemoteAddress();
-        return address == null || address.getAddress() == null ? null : address.getAddress().getHostAddress();
+        return SimpayWebhook.remoteAddress(request);
     }
 }
