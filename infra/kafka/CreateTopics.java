@@ -63,16 +63,21 @@ public class CreateTopics {
 
             Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
             Map<String, NewPartitions> grow = new HashMap<>();
+            int[] more = {0};
             described.forEach((name, d) -> {
                 if (d.partitions().size() < partitions) {
                     grow.put(name, NewPartitions.increaseTo(partitions));
+                }
+                else if (d.partitions().size() > partitions) {
+                    more[0]++;
                 }
             });
             if (!grow.isEmpty()) {
                 admin.createPartitions(grow).all().get(30, TimeUnit.SECONDS);
             }
-            System.out.printf("topics: %d wanted, %d created, %d grown to %d partitions%n",
-                    names.size(), created, grow.size(), partitions);
+            System.out.printf("topics: %d wanted, %d created, %d grown to %d partitions%s%n",
+                    names.size(), created, grow.size(), partitions, more[0] == 0 ? ""
+                            : "; " + more[0] + " keep more (Kafka never shrinks a topic; `bin/flashkey down --purge` resets)");
         }
     }
 }

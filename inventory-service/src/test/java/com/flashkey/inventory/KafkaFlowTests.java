@@ -162,6 +162,35 @@ class KafkaFlowTests {
         assertThat(counters.available("KAF-3").block()).isEqualTo(2);
     }
 
+    @Test
+    void whenAPollOfOrderPlacedHoldsDuplicatesAndAPoisonRecordThenEveryOrderIsRecordedAndOnlyThePoisonIsDeadLettered()
+            throws Exception {
+        Instant now = Instant.now();
+        List<ProducerRecord<String, byte[]>> batch = new ArrayList<>();
+        for (String orderNo : List.of("kbatch1", "kbatch2", "kbatch1", "kbatch3")) {
+            EventEnvelope<Event> envelope = EventEnvelope.of(new OrderPlaced(orderNo, "KAF-4", 1, orderNo + "@example.com",
+                    990, "CNY", "en", "idem-" + orderNo, now, now.plusSeconds(900)), now);
+            batch.add(new ProducerRecord<>(infra.topics().name(Topics.ORDER_PLACED), orderNo, codec.write(envelope)));
+        }
+        batch.add(2, new ProducerRecord<>(infra.topics().name(Topics.ORDER_PLACED), "kpoison4",
+                "{not json".getBytes(StandardCharsets.UTF_8)));
+        // One producer, sent together: the records share a few polls, so they reach the batch listener together.
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.topics().bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            batch.forEach(producer::send);
+            producer.flush();
+        }
+
+        for (String orderNo : List.of("kbatch1", "kbatch2", "kbatch3")) {
+            awaitReservation(orderNo, Reservation::orderSeen);
+        }
+        assertThat(readUntil(Topics.ORDER_PLACED + ".DLT", r -> !r.isEmpty())).extracting(ConsumerRecord::key)
+                .containsExactly("kpoison4");
+    }
+
     private void awaitReservation(String orderNo, Predicate<Reservation> condition) throws InterruptedException {
         long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < until) {

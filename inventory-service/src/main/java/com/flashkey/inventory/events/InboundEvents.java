@@ -2,6 +2,8 @@ package com.flashkey.inventory.events;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,6 +18,7 @@ import com.flashkey.contracts.EventCodec;
 import com.flashkey.contracts.EventEnvelope;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
@@ -54,8 +57,45 @@ public class InboundEvents {
             return deadLetter(record, "malformed: " + ex.getMessage());
         }
         return Mono.defer(() -> handler.apply(envelope)).then()
-                .retryWhen(Retry.backoff(6, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(3)).jitter(0.5))
+                .retryWhen(retry())
                 .onErrorResume(ex -> deadLetter(record, "handler failed: " + rootCause(ex)));
+    }
+
+    /**
+     * Runs a whole poll of one topic through one handler call (one database write for the poll instead of one per
+     * record). Records that are not well-formed events of the expected type go to {@code <topic>.DLT} on their own;
+     * the others reach the handler together, retried as {@link #handle} does, and are dead-lettered (each) only if
+     * it keeps failing. Completes when all of that is done, so the container acks the poll after its write.
+     */
+    public <T extends Event> Mono<Void> handleBatch(List<ConsumerRecord<String, byte[]>> records, Class<T> type,
+            Function<List<EventEnvelope<T>>, Mono<?>> handler) {
+        List<ConsumerRecord<String, byte[]>> readable = new ArrayList<>(records.size());
+        List<EventEnvelope<T>> envelopes = new ArrayList<>(records.size());
+        List<Mono<Void>> poison = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            if (record.value() == null) {
+                poison.add(deadLetter(record, "malformed: empty record"));
+                continue;
+            }
+            try {
+                envelopes.add(codec.read(record.value(), type));
+                readable.add(record);
+            }
+            catch (EventCodec.MalformedEventException ex) {
+                poison.add(deadLetter(record, "malformed: " + ex.getMessage()));
+            }
+        }
+        Mono<Void> work = envelopes.isEmpty() ? Mono.empty()
+                : Mono.defer(() -> handler.apply(envelopes)).then()
+                        .retryWhen(retry())
+                        .onErrorResume(ex -> Flux.fromIterable(readable)
+                                .concatMap(record -> deadLetter(record, "handler failed: " + rootCause(ex))).then());
+        return work.then(Flux.concat(poison).then());
+    }
+
+    /** Handlers are idempotent: retry a failure a few times with backoff and jitter before dead-lettering. */
+    private static Retry retry() {
+        return Retry.backoff(6, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(3)).jitter(0.5);
     }
 
     private Mono<Void> deadLetter(ConsumerRecord<String, byte[]> record, String reason) {

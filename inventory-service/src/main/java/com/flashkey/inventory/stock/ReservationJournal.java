@@ -73,6 +73,19 @@ public class ReservationJournal implements SmartLifecycle {
         });
     }
 
+    /**
+     * Queues several records (in their order) and completes once all of them are in the database: a consumed poll
+     * of order.placed becomes one write, acked after it.
+     */
+    public Mono<Void> recordAndFlush(List<Reservation> reservations) {
+        return Mono.defer(() -> {
+            synchronized (queue) {
+                queue.addAll(reservations);
+            }
+            return flush();
+        });
+    }
+
     public int queued() {
         synchronized (queue) {
             return queue.size();

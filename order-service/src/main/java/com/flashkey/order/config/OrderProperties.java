@@ -90,10 +90,12 @@ public record OrderProperties(@NotNull URI catalogUrl, @NotNull URI inventoryUrl
     /**
      * The consumer that drains order.placed into the shards.
      *
-     * @param batchSize   records per poll (max.poll.records); one multi-row insert per shard per batch
-     * @param concurrency consumer threads
+     * @param batchSize    records per poll (max.poll.records); one multi-row insert per shard per batch
+     * @param concurrency  consumer threads
+     * @param pollInterval pause between polls, so a poll gathers what arrived meanwhile (one fetch, one insert per
+     *                     shard and one offset commit per interval at most); an order's row lands that much later
      */
-    public record Ingest(@Min(1) int batchSize, @Min(1) int concurrency) {
+    public record Ingest(@Min(1) int batchSize, @Min(1) int concurrency, @NotNull Duration pollInterval) {
     }
 
     /**

@@ -1,6 +1,7 @@
 package com.flashkey.payment.reconciliation;
 
 import java.time.Instant;
+import java.util.List;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -21,13 +22,30 @@ public class PendingOrders {
 
     /** Idempotent: a redelivered order.placed changes nothing. */
     public Mono<Void> remember(PendingOrder order) {
-        return db.sql("INSERT INTO pending_orders (order_no, amount_minor, currency, placed_at, expires_at, state) "
-                        + "VALUES (:orderNo, :amount, :currency, :placedAt, :expiresAt, 'PENDING') "
-                        + "ON DUPLICATE KEY UPDATE order_no = order_no")
-                .bind("orderNo", order.orderNo()).bind("amount", order.amountMinor())
-                .bind("currency", order.currency()).bind("placedAt", order.placedAt())
-                .bind("expiresAt", order.expiresAt())
-                .fetch().rowsUpdated().then();
+        return rememberAll(List.of(order));
+    }
+
+    /**
+     * Many orders in one multi-row statement (a consumed poll of order.placed). Idempotent: an order already known
+     * keeps its row as it is (state, checks), so a redelivered poll changes nothing.
+     */
+    public Mono<Void> rememberAll(List<PendingOrder> orders) {
+        if (orders.isEmpty()) {
+            return Mono.empty();
+        }
+        StringBuilder sql = new StringBuilder(
+                "INSERT INTO pending_orders (order_no, amount_minor, currency, placed_at, expires_at, state) VALUES ");
+        for (int i = 0; i < orders.size(); i++) {
+            sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,'PENDING')");
+        }
+        sql.append(" ON DUPLICATE KEY UPDATE order_no = order_no");
+        DatabaseClient.GenericExecuteSpec spec = db.sql(sql.toString());
+        int p = 0;
+        for (PendingOrder order : orders) {
+            spec = spec.bind(p++, order.orderNo()).bind(p++, order.amountMinor()).bind(p++, order.currency())
+                    .bind(p++, order.placedAt()).bind(p++, order.expiresAt());
+        }
+        return spec.fetch().rowsUpdated().then();
     }
 
     public Mono<PendingOrder> find(String orderNo) {

@@ -2,12 +2,14 @@ package com.flashkey.payment.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,6 +27,7 @@ import com.flashkey.contracts.EventEnvelope;
 import com.flashkey.contracts.OrderPlaced;
 import com.flashkey.contracts.PaymentSucceeded;
 import com.flashkey.contracts.Topics;
+import com.flashkey.payment.PublishedEvents;
 import com.flashkey.payment.WebhookTestSupport;
 import com.flashkey.payment.notification.SimpaySignature;
 import com.flashkey.payment.reconciliation.ReconciliationJob;
@@ -136,6 +139,45 @@ class SimulatorAndReconciliationTests {
                 .expectBody().jsonPath("$.status").isEqualTo("UNPAID").returnResult();
         new SimpaySignature(List.of(SECRET), Duration.ofMinutes(5)).verify(
                 result.getResponseHeaders().getFirst(SimpaySignature.HEADER), result.getResponseBody(), Instant.now());
+    }
+
+    @Test
+    void whenAPollOfOrderPlacedHoldsDuplicatesAndAPoisonRecordThenEachOrderIsPendingOnceAndOnlyThePoisonIsDeadLettered()
+            throws Exception {
+        String first = orderNo();
+        String second = orderNo();
+        String poisonKey = "POISON" + first.substring(2, 12);
+        Instant now = Instant.now();
+        // Sent together, so they reach the batch listener in one poll or a few.
+        List<java.util.concurrent.CompletableFuture<?>> sent = new java.util.ArrayList<>();
+        sent.add(kafka.send(topics.name(Topics.ORDER_PLACED), first, placed(first, 990, now)));
+        sent.add(kafka.send(topics.name(Topics.ORDER_PLACED), poisonKey, "{not json".getBytes(StandardCharsets.UTF_8)));
+        sent.add(kafka.send(topics.name(Topics.ORDER_PLACED), second, placed(second, 1990, now)));
+        sent.add(kafka.send(topics.name(Topics.ORDER_PLACED), first, placed(first, 990, now)));
+        for (var f : sent) {
+            f.get();
+        }
+
+        awaitPendingOrder(first);
+        awaitPendingOrder(second);
+        assertThat(WebhookTestSupport.firstValue(db, "SELECT COUNT(*) FROM pending_orders WHERE order_no IN (?, ?)",
+                first, second)).isEqualTo("2");
+        String dlt = topics.name(Topics.ORDER_PLACED) + ".DLT";
+        WebhookTestSupport.await("poison dead-lettered", Duration.ofSeconds(60), Duration.ofMillis(200),
+                () -> PublishedEvents.all(topics.bootstrapServers(), dlt).stream()
+                        .anyMatch(r -> poisonKey.equals(r.key())));
+        List<ConsumerRecord<String, byte[]>> deadLetters = PublishedEvents.all(topics.bootstrapServers(), dlt).stream()
+                .filter(r -> r.key() != null && (r.key().equals(poisonKey) || r.key().equals(first) || r.key().equals(second)))
+                .toList();
+        assertThat(deadLetters).extracting(ConsumerRecord::key).containsExactly(poisonKey);
+        assertThat(new String(deadLetters.get(0).headers().lastHeader("flashkey-dlt-reason").value(),
+                StandardCharsets.UTF_8)).startsWith("malformed");
+    }
+
+    private static byte[] placed(String orderNo, long amountMinor, Instant placedAt) {
+        var placed = new OrderPlaced(orderNo, "STEAM-50", 1, "buyer@example.com", amountMinor, "CNY", "en",
+                UUID.randomUUID().toString(), placedAt, placedAt.plus(Duration.ofMinutes(15)));
+        return new EventCodec().write(EventEnvelope.of(placed, placedAt));
     }
 
     private void placeOrder(String orderNo, long amountMinor, Instant placedAt) throws Exception {

@@ -1,6 +1,7 @@
 package com.flashkey.inventory.stock.messaging;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -20,8 +21,9 @@ import reactor.core.publisher.Mono;
 /**
  * order.placed records the reservation durably and marks its order as existing (the sweeper then leaves it to
  * order-service's expiry); order.expired and order.cancelled release it. All idempotent, acked after the DB write.
- * order.placed arrives at the sale's full accept rate, so its rows go through the {@link ReservationJournal}: the
- * records in flight at one moment share one multi-row upsert instead of costing one commit each.
+ * order.placed arrives at the sale's full accept rate, so it is consumed a poll at a time (batch container) and the
+ * poll's rows go through the {@link ReservationJournal} together: one multi-row upsert and one offset commit per
+ * poll instead of one commit each. A redelivered poll upserts the same rows again, which changes nothing.
  */
 @Component
 class OrderLifecycleListener {
@@ -39,16 +41,18 @@ class OrderLifecycleListener {
         this.reservations = reservations;
     }
 
-    @KafkaListener(id = "inventory-order-placed", idIsGroup = false,
+    @KafkaListener(id = "inventory-order-placed", idIsGroup = false, containerFactory = "batchListenerContainerFactory",
             topics = "#{@topicNames.of(T(com.flashkey.contracts.Topics).ORDER_PLACED)}")
-    Mono<Void> onOrderPlaced(ConsumerRecord<String, byte[]> record) {
-        return inbound.handle(record, OrderPlaced.class, envelope -> {
-            OrderPlaced placed = envelope.data();
-            // Attempt 0: this event does not know the attempt, so it never overrides what the reserve call wrote.
-            // Acked only once the journal has written it (a failed write keeps it queued and the handler retries).
-            return journal.recordAndFlush(new Reservation(placed.orderNo(), 0, placed.sku(), placed.quantity(),
-                    BuyerEmail.normalise(placed.buyerEmail()), placed.expiresAt(), Reservation.RESERVED, true));
-        });
+    Mono<Void> onOrdersPlaced(List<ConsumerRecord<String, byte[]>> records) {
+        // Acked only once the journal has written them (a failed write keeps them queued and the handler retries).
+        return inbound.handleBatch(records, OrderPlaced.class, placed -> journal.recordAndFlush(
+                placed.stream().map(envelope -> reservationOf(envelope.data())).toList()));
+    }
+
+    /** Attempt 0: this event does not know the attempt, so it never overrides what the reserve call wrote. */
+    private static Reservation reservationOf(OrderPlaced placed) {
+        return new Reservation(placed.orderNo(), 0, placed.sku(), placed.quantity(),
+                BuyerEmail.normalise(placed.buyerEmail()), placed.expiresAt(), Reservation.RESERVED, true);
     }
 
     @KafkaListener(id = "inventory-order-expired", idIsGroup = false,
