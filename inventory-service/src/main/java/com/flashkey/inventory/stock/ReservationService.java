@@ -25,8 +25,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Reserve, release and confirm: each one Lua script on the SKU's keys, so the check and the change are atomic and
- * idempotent (a batch of reservations costs one script call per SKU). The durable record follows: reservations are queued to the {@link ReservationJournal} (write-behind),
- * releases and confirmations are written to the database before the caller hears back.
+ * idempotent (a batch of reservations costs one script call per SKU). The durable record follows: reservations are
+ * queued to the {@link ReservationJournal} (write-behind), releases and confirmations are written to the database
+ * before the caller hears back.
  */
 @Service
 public class ReservationService {
@@ -112,7 +113,8 @@ public class ReservationService {
                     .then(Mono.fromSupplier(() -> Arrays.asList(results)));
         })
                 // Never an empty answer (the HTTP layer would turn it into a 200 without a body): try again later.
-                .switchIfEmpty(Mono.error(() -> new StockUnavailableException(commands.get(0).sku(), "no answer from Redis")));
+                .switchIfEmpty(Mono.error(
+                        () -> new StockUnavailableException(commands.get(0).sku(), "no answer from Redis")));
     }
 
     /** One SKU's reservations: one script call, and once more for those that found no counter, after a rebuild. */
