@@ -76,8 +76,9 @@ public class OrderPlacement {
         String key = command.idempotencyKey();
         return catalog.product(command.sku()).map(ProductLookup::found)
                 .onErrorResume(ex -> Mono.just(new ProductLookup(null, ex)))
-                .defaultIfEmpty(new ProductLookup(null, new CatalogUnavailableException(command.sku(),
-                        new IllegalStateException("no product and no failure"))))
+                // Built only if ever needed: an eager default would cost an exception per request.
+                .switchIfEmpty(Mono.fromSupplier(() -> new ProductLookup(null, new CatalogUnavailableException(
+                        command.sku(), new IllegalStateException("no product and no failure")))))
                 .flatMap(lookup -> {
                     if (lookup.failure() != null) {
                         // Unknown SKU or catalog down: not an answer to keep. Through the claim as before, so a key
