@@ -37,10 +37,11 @@ printf '%-6s %-36s %-36s %s\n' round "trivial EVALSHA rps" "reserve.lua EVALSHA 
 for r in $(seq 1 "$ROUNDS"); do
   t=$(redis-benchmark -h "$HOST" -p "$PORT" -n "$N" -c "$C" -r 100000000 --csv \
       EVALSHA "$TRIVIAL_SHA" 0 | rps)
-  # Every call is a new order (random order number and buyer), so each one runs the full reserve path.
+  # Every call is a new order (random order number and buyer), so each one runs the full reserve path (a batch of
+  # one: KEYS stock, buyers, pending, rebuilding, then the order's reservation; ARGV retention, then the order).
   s=$(redis-benchmark -h "$HOST" -p "$PORT" -n "$N" -c "$C" -r 100000000 --csv \
-      EVALSHA "$RESERVE_SHA" 5 "${P}{B}:stock" "${P}{B}:res:__rand_int__" "${P}{B}:buyers" "${P}{B}:pending" \
-      "${P}{B}:rebuilding" "__rand_int__" 1 1 "b__rand_int__@x" 10 "$START" "$END" "$DEADLINE" 3600000 | rps)
+      EVALSHA "$RESERVE_SHA" 5 "${P}{B}:stock" "${P}{B}:buyers" "${P}{B}:pending" "${P}{B}:rebuilding" \
+      "${P}{B}:res:__rand_int__" 3600000 "__rand_int__" 1 1 "b__rand_int__@x" 10 "$START" "$END" "$DEADLINE" | rps)
   printf '%-6s %-36s %-36s %s\n' "$r" "$t" "$s" "$(awk -v a="${s%% *}" -v b="${t%% *}" 'BEGIN{printf "%.2f", a/b}')"
 done
 echo "stock left: $(cli GET "${P}{B}:stock") of 1000000000"

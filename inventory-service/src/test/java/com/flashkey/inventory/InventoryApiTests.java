@@ -151,6 +151,120 @@ class InventoryApiTests {
                 .exchange().expectStatus().isOk().expectBody().jsonPath("$.outcome").isEqualTo("NOT_ON_SALE");
     }
 
+    private static Map<String, Object> element(String orderNo, String sku, int qty, String buyer, int limit) {
+        return Map.of("orderNo", orderNo, "sku", sku, "quantity", qty, "buyer", buyer, "perBuyerLimit", limit,
+                "saleStartsAt", NOW.minus(Duration.ofHours(1)).toString(),
+                "saleEndsAt", NOW.plus(Duration.ofHours(1)).toString(),
+                "expiresAt", NOW.plus(Duration.ofMinutes(15)).toString());
+    }
+
+    private WebTestClient.ResponseSpec reserveBatch(List<Map<String, Object>> elements) {
+        return web.post().uri("/internal/reservations:batch").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("reservations", elements)).exchange();
+    }
+
+    @Test
+    void whenABatchMixesSkusThenEachReservationIsDecidedInOrderWithSoldOutAndLimitsWithinTheBatch() {
+        importCodes("BAT-1", "B1-1\nB1-2\nB1-3\n", MediaType.TEXT_PLAIN).expectStatus().isOk();
+        importCodes("BAT-2", "B2-1\nB2-2\n", MediaType.TEXT_PLAIN).expectStatus().isOk();
+        reserveBatch(List.of(
+                element("b1", "BAT-1", 2, "ann@example.com", 2),
+                element("b2", "BAT-2", 1, "ann@example.com", 2),
+                // over ann's limit of BAT-1 because of b1 earlier in the same batch
+                element("b3", "BAT-1", 1, "Ann+x@example.com", 2),
+                element("b4", "BAT-1", 1, "bob@example.com", 2),
+                // BAT-1 is empty now: sold out within the batch
+                element("b5", "BAT-1", 1, "cid@example.com", 2),
+                // the same order twice in one batch: the second is a replay of the first
+                element("b2", "BAT-2", 1, "ann@example.com", 2),
+                element("b6", "BAT-2", 2, "dan@example.com", 2)))
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.results.length()").isEqualTo(7)
+                .jsonPath("$.results[0].orderNo").isEqualTo("b1")
+                .jsonPath("$.results[0].outcome").isEqualTo("RESERVED")
+                .jsonPath("$.results[0].available").isEqualTo(1)
+                .jsonPath("$.results[1].outcome").isEqualTo("RESERVED")
+                .jsonPath("$.results[2].outcome").isEqualTo("LIMIT_EXCEEDED")
+                .jsonPath("$.results[3].outcome").isEqualTo("RESERVED")
+                .jsonPath("$.results[3].available").isEqualTo(0)
+                .jsonPath("$.results[4].outcome").isEqualTo("SOLD_OUT")
+                .jsonPath("$.results[5].orderNo").isEqualTo("b2")
+                .jsonPath("$.results[5].outcome").isEqualTo("RESERVED")
+                .jsonPath("$.results[5].available").isEqualTo(1)
+                .jsonPath("$.results[6].outcome").isEqualTo("SOLD_OUT")
+                .jsonPath("$.results[0].error").doesNotExist();
+        web.get().uri("/api/admin/products/BAT-1/inventory").headers(h -> h.setBearerAuth(AdminTokens.admin()))
+                .exchange().expectBody().jsonPath("$.counter").isEqualTo(0).jsonPath("$.reserved").isEqualTo(3);
+        web.get().uri("/api/admin/products/BAT-2/inventory").headers(h -> h.setBearerAuth(AdminTokens.admin()))
+                .exchange().expectBody().jsonPath("$.counter").isEqualTo(1).jsonPath("$.reserved").isEqualTo(1);
+    }
+
+    @Test
+    void whenABatchElementIsReplayedThenItGetsItsFirstAnswerAndNothingMovesAgain() {
+        importCodes("BAT-3", "B3-1\nB3-2\n", MediaType.TEXT_PLAIN).expectStatus().isOk();
+        reserveBatch(List.of(element("r1", "BAT-3", 1, "eve@example.com", 1),
+                element("r2", "BAT-3", 1, "fay@example.com", 1)))
+                .expectStatus().isOk().expectBody().jsonPath("$.results[1].available").isEqualTo(0);
+        // Replayed in another batch, and over the single reserve: the first answer, no stock moves.
+        reserveBatch(List.of(element("r2", "BAT-3", 1, "fay@example.com", 1),
+                element("r3", "BAT-3", 1, "gus@example.com", 1)))
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.results[0].outcome").isEqualTo("RESERVED")
+                .jsonPath("$.results[0].available").isEqualTo(0)
+                .jsonPath("$.results[1].outcome").isEqualTo("SOLD_OUT");
+        web.post().uri("/internal/reservations").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(element("r1", "BAT-3", 1, "eve@example.com", 1)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.outcome").isEqualTo("RESERVED")
+                .jsonPath("$.available").isEqualTo(1);
+        web.get().uri("/api/admin/products/BAT-3/inventory").headers(h -> h.setBearerAuth(AdminTokens.admin()))
+                .exchange().expectBody().jsonPath("$.counter").isEqualTo(0).jsonPath("$.reserved").isEqualTo(2);
+    }
+
+    @Test
+    void whenOneBatchElementIsInvalidConflictingOrUnavailableThenOnlyItFails() {
+        importCodes("BAT-4", "B4-1\nB4-2\n", MediaType.TEXT_PLAIN).expectStatus().isOk();
+        importCodes("BAT-5", "B5-1\n", MediaType.TEXT_PLAIN).expectStatus().isOk();
+        web.delete().uri("/internal/reservations/t1?sku=BAT-4").exchange().expectStatus().isOk();
+        infra.redis().withCommands(r -> r.set(infra.redis().prefix() + "inv:{BAT-5}:rebuilding", "1"));
+        try {
+            reserveBatch(List.of(element("v1", "BAT-4", 11, "not-an-email", 2),
+                    element("t1", "BAT-4", 1, "hal@example.com", 2),
+                    element("v2", "BAT-5", 1, "ian@example.com", 2),
+                    element("v3", "BAT-4", 1, "jo@example.com", 2)))
+                    .expectStatus().isOk().expectBody()
+                    .jsonPath("$.results[0].orderNo").isEqualTo("v1")
+                    .jsonPath("$.results[0].error").isEqualTo("validation")
+                    .jsonPath("$.results[0].detail").value(d -> assertThat((String) d).contains("buyer", "quantity"))
+                    .jsonPath("$.results[0].outcome").doesNotExist()
+                    // released before it arrived (tombstone): what the single reserve answers 409
+                    .jsonPath("$.results[1].error").isEqualTo("conflict")
+                    .jsonPath("$.results[2].error").isEqualTo("unavailable")
+                    .jsonPath("$.results[3].outcome").isEqualTo("RESERVED")
+                    .jsonPath("$.results[3].available").isEqualTo(1);
+        }
+        finally {
+            infra.redis().withCommands(r -> r.del(infra.redis().prefix() + "inv:{BAT-5}:rebuilding"));
+        }
+        reserveBatch(List.of()).expectStatus().isBadRequest().expectBody()
+                .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/validation");
+    }
+
+    @Test
+    void whenPublicAndInternalPathsCarryAForgedTokenThenTheyStillAnswerBecauseOnlyAdminPathsEnterTheSecurityChain() {
+        importCodes("API-9", "P-1\n", MediaType.TEXT_PLAIN).expectStatus().isOk();
+        String forged = AdminTokens.token("flashkey", List.of("admin"), "another-secret-that-is-long-enough-0123456789");
+        web.get().uri("/api/products/API-9/stock").headers(h -> h.setBearerAuth(forged)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.available").isEqualTo(1);
+        web.post().uri("/internal/reservations").headers(h -> h.setBearerAuth(forged))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(element("s1", "API-9", 1, "kim@example.com", 1))
+                .exchange().expectStatus().isOk().expectBody().jsonPath("$.outcome").isEqualTo("RESERVED");
+        web.get().uri("/actuator/health/readiness").headers(h -> h.setBearerAuth(forged)).exchange()
+                .expectStatus().isOk();
+        // ...and the admin API still refuses it.
+        web.get().uri("/api/admin/products/API-9/inventory").headers(h -> h.setBearerAuth(forged)).exchange()
+                .expectStatus().isUnauthorized().expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
     @Test
     void whenTheSkuIsBeingRebuiltOrAnAttemptIsStaleThenProblemsSay503And409() {
         importCodes("API-6", "U-1\nU-2\n", MediaType.TEXT_PLAIN).expectStatus().isOk();

@@ -229,6 +229,126 @@ class OrderServiceIntegrationTests {
         assertThat(standIns.reserveCalls.get()).isEqualTo(calls);
     }
 
+    @Test
+    void whenALocalRefusalIsReplayedThenTheSameRefusalComesBackAndAnotherBodyIs422() {
+        standIns.product("ONE-TRIP", "5.00", 3, 100);
+        String key = "one-trip-" + UUID.randomUUID();
+        // Over the per-buyer limit in one order: refused here, from the cached product, kept in one Redis write.
+        expectProblem(place(key, "ONE-TRIP", 4, "trip@example.com"), 409, "limit-exceeded");
+        expectProblem(place(key, "ONE-TRIP", 4, "trip@example.com"), 409, "limit-exceeded");
+        place(key, "ONE-TRIP", 1, "trip@example.com").expectStatus().isEqualTo(422).expectBody()
+                .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/idempotency-mismatch");
+        assertThat(standIns.stock("ONE-TRIP")).isEqualTo(100);
+
+        standIns.product("ONE-TRIP-LATER", "5.00", 3, 10, Instant.now().plusSeconds(3600),
+                Instant.now().plusSeconds(7200));
+        String early = "one-trip-early-" + UUID.randomUUID();
+        expectProblem(place(early, "ONE-TRIP-LATER", 1, "early-trip@example.com"), 409, "sale-not-open");
+        expectProblem(place(early, "ONE-TRIP-LATER", 1, "early-trip@example.com"), 409, "sale-not-open");
+    }
+
+    @Test
+    void whenAnAcceptedOrderIsReplayedWhileTheSkuIsFlaggedSoldOutThenItStays202() {
+        standIns.product("ONE-TRIP-SOLD", "5.00", 3, 1);
+        String key = "accepted-" + UUID.randomUUID();
+        JsonNode first = place(key, "ONE-TRIP-SOLD", 1, "winner@example.com").expectStatus().isAccepted()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        // Another buyer finds it sold out: the SKU is now refused here without asking inventory.
+        expectProblem(place("k-" + UUID.randomUUID(), "ONE-TRIP-SOLD", 1, "loser@example.com"), 409, "sold-out");
+        // (Whether the 1 s flag still holds when these run does not matter: a replay answers the same either way.)
+        String soldOutKey = "sold-" + UUID.randomUUID();
+        expectProblem(place(soldOutKey, "ONE-TRIP-SOLD", 1, "late@example.com"), 409, "sold-out");
+        expectProblem(place(soldOutKey, "ONE-TRIP-SOLD", 1, "late@example.com"), 409, "sold-out");
+        place(soldOutKey, "ONE-TRIP-SOLD", 2, "late@example.com").expectStatus().isEqualTo(422);
+
+        JsonNode replay = place(key, "ONE-TRIP-SOLD", 1, "winner@example.com").expectStatus().isAccepted()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(replay).isEqualTo(first);
+        place(key, "ONE-TRIP-SOLD", 1, "someone-else@example.com").expectStatus().isEqualTo(422);
+        assertThat(standIns.stock("ONE-TRIP-SOLD")).isZero();
+    }
+
+    @Test
+    void whenManyOrdersArriveWhileBatchesAreOnTheirWayThenTheyShareFewerInventoryRequestsAndEachGetsItsOwnAnswer() {
+        standIns.product("COALESCE-1", "2.00", 5, 100);
+        WebClient client = WebClient.create("http://127.0.0.1:" + port);
+        standIns.delayBatches(Duration.ofSeconds(2));
+        try {
+            int requestsBefore = standIns.reserveRequests.get();
+            int batchesBefore = standIns.batchSizes.size();
+            // Two orders take the two slots and are held; the next ones pile up behind them.
+            List<Mono<String>> priming = List.of(order(client, "COALESCE-1", "prime-0"), order(client, "COALESCE-1",
+                    "prime-1"));
+            Flux<String> primed = Flux.merge(priming).cache();
+            primed.subscribe();
+            await().atMost(Duration.ofSeconds(20)).until(() -> standIns.reserveRequests.get() >= requestsBefore + 2);
+
+            List<String> answers = Flux.range(0, 40).flatMap(i -> order(client, "COALESCE-1", "pile-" + i), 40)
+                    .concatWith(primed).collectList().block(Duration.ofSeconds(60));
+
+            assertThat(answers).hasSize(42).allMatch(a -> a.matches("[0-9A-Z]{24}"));
+            assertThat(new HashSet<>(answers)).hasSize(42);
+            int requests = standIns.reserveRequests.get() - requestsBefore;
+            assertThat(requests).isLessThan(42 / 2);
+            assertThat(standIns.batchSizes.subList(batchesBefore, standIns.batchSizes.size()))
+                    .anyMatch(size -> size > 1);
+            assertThat(standIns.stock("COALESCE-1")).isEqualTo(58);
+            // Each order holds its own reservation.
+            assertThat(answers).allMatch(standIns::holds);
+        }
+        finally {
+            standIns.delayBatches(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void whenInventoryFailsABatchThenExactlyItsOrdersGet503AndAreReleased() {
+        standIns.product("BATCH-OK", "2.00", 5, 100);
+        standIns.product("BATCH-BAD", "2.00", 5, 100);
+        WebClient client = WebClient.create("http://127.0.0.1:" + port);
+        standIns.delayBatches(Duration.ofSeconds(2));
+        standIns.failBatchesWith("BATCH-BAD");
+        try {
+            int requestsBefore = standIns.reserveRequests.get();
+            Set<String> failedBefore = Set.copyOf(standIns.failedBatchOrders);
+            Flux<String> primed = Flux.merge(order(client, "BATCH-OK", "ok-prime-0"),
+                    order(client, "BATCH-OK", "ok-prime-1")).cache();
+            primed.subscribe();
+            await().atMost(Duration.ofSeconds(20)).until(() -> standIns.reserveRequests.get() >= requestsBefore + 2);
+
+            List<String> outcomes = Flux.range(0, 12)
+                    .flatMap(i -> order(client, i % 2 == 0 ? "BATCH-OK" : "BATCH-BAD", "mixed-" + i), 12)
+                    .concatWith(primed).collectList().block(Duration.ofSeconds(60));
+
+            Set<String> failed = new HashSet<>(standIns.failedBatchOrders);
+            failed.removeAll(failedBefore);
+            List<String> accepted = outcomes.stream().filter(o -> o.matches("[0-9A-Z]{24}")).toList();
+            assertThat(outcomes).hasSize(14).allMatch(o -> o.matches("[0-9A-Z]{24}") || o.equals("status 503"));
+            assertThat(failed).as("some batch carried an order of the failing SKU").isNotEmpty();
+            // Every order of a failed batch got 503 (and was released); every other order was accepted.
+            assertThat(outcomes.stream().filter("status 503"::equals).count()).isEqualTo(failed.size());
+            assertThat(accepted).hasSize(14 - failed.size()).doesNotContainAnyElementsOf(failed);
+            await().atMost(Duration.ofSeconds(20)).until(() -> standIns.releasedOrders.containsAll(failed));
+            assertThat(accepted).noneMatch(standIns.releasedOrders::contains);
+            assertThat(standIns.stock("BATCH-BAD")).isEqualTo(100);
+            assertThat(standIns.stock("BATCH-OK")).isEqualTo(100 - accepted.size());
+        }
+        finally {
+            standIns.delayBatches(Duration.ZERO);
+            standIns.failBatchesWith(null);
+        }
+    }
+
+    /** Places an order as its own buyer; answers the order number, or "status N". */
+    private static Mono<String> order(WebClient client, String sku, String buyer) {
+        return client.post().uri("/api/orders").header("Idempotency-Key", "k-" + UUID.randomUUID())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("sku", sku, "quantity", 1, "email", buyer + "-" + UUID.randomUUID() + "@example.com"))
+                .exchangeToMono(r -> r.statusCode().value() == 202
+                        ? r.bodyToMono(JsonNode.class).map(b -> b.get("orderNo").asString())
+                        : r.releaseBody().thenReturn("status " + r.statusCode().value()));
+    }
+
     // ---------------------------------------------------------------- validation and refusals
 
     @Test
@@ -237,6 +357,15 @@ class OrderServiceIntegrationTests {
                 .bodyValue(Map.of("sku", "ANY-1", "quantity", 1, "email", "a@example.com")).exchange()
                 .expectStatus().isBadRequest().expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/validation")
+                .jsonPath("$.errors[0].field").isEqualTo("Idempotency-Key");
+    }
+
+    @Test
+    void whenTheIdempotencyKeyIsMalformedThenTheRequestIsInvalid() {
+        web.post().uri("/api/orders").header("Idempotency-Key", "bad key!").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("sku", "ANY-1", "quantity", 1, "email", "a@example.com")).exchange()
+                .expectStatus().isBadRequest().expectBody()
+                .jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/validation")
                 .jsonPath("$.errors[0].field").isEqualTo("Idempotency-Key");
     }
 

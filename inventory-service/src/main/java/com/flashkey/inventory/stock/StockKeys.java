@@ -1,7 +1,5 @@
 package com.flashkey.inventory.stock;
 
-import java.util.List;
-
 import org.springframework.stereotype.Component;
 
 import com.flashkey.inventory.config.SharedProperties;
@@ -39,12 +37,4 @@ public class StockKeys {
         return prefix + "{" + sku + "}:rebuilding";
     }
 
-    /** Which SKU an order reserved, for releases that name only the order. */
-    String orderSku(String orderNo) {
-        return prefix + "order:" + orderNo;
-    }
-
-    List<String> reserveKeys(String sku, String orderNo) {
-        return List.of(stock(sku), reservation(sku, orderNo), buyers(sku), pending(sku), rebuilding(sku));
-    }
 }

@@ -3,6 +3,7 @@ package com.flashkey.inventory.stock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -18,7 +19,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class StockScripts {
 
-    final RedisScript<String> reserve = script("reserve", String.class);
+    /** Answers one string per reservation of the call (a multi-bulk reply). */
+    @SuppressWarnings("rawtypes")
+    final RedisScript<List> reserve = script("reserve", List.class);
     final RedisScript<String> release = script("release", String.class);
     final RedisScript<String> confirm = script("confirm", String.class);
     final RedisScript<Long> addStock = script("add-stock", Long.class);
@@ -34,10 +37,5 @@ public class StockScripts {
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
-    }
-
-    /** The reserve script, for the benchmark. */
-    public RedisScript<String> reserveScript() {
-        return reserve;
     }
 }

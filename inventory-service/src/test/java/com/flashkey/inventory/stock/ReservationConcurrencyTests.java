@@ -134,6 +134,56 @@ class ReservationConcurrencyTests {
     }
 
     @Test
+    void whenBatchesOfOrdersRaceConcurrentlyForKKeysThenExactlyKAreReservedAndEveryOrderGetsOneAnswer() {
+        importKeys("BATCH-1", 300);
+        importKeys("BATCH-2", 50);
+        int orders = 3000;
+        int batchSize = 25;
+        // Every batch mixes both SKUs and repeats one order of the batch before it (a replay racing its original).
+        List<List<ReserveCommand>> batches = IntStream.range(0, orders / batchSize).mapToObj(b -> {
+            List<ReserveCommand> batch = new java.util.ArrayList<>();
+            for (int i = b * batchSize; i < (b + 1) * batchSize; i++) {
+                batch.add(command("bt" + i, 1, i % 5 == 0 ? "BATCH-2" : "BATCH-1", 1, "bt" + i + "@example.com",
+                        NOW.plus(Duration.ofMinutes(15))));
+            }
+            if (b > 0) {
+                int again = (b - 1) * batchSize + 3;
+                batch.add(command("bt" + again, 1, again % 5 == 0 ? "BATCH-2" : "BATCH-1", 1,
+                        "bt" + again + "@example.com", NOW.plus(Duration.ofMinutes(15))));
+            }
+            return batch;
+        }).toList();
+
+        List<ReserveResult> results = Flux.fromIterable(batches)
+                .flatMap(batch -> reservations.reserveAll(batch).doOnNext(r -> assertThat(r).hasSize(batch.size())), 32)
+                .flatMapIterable(r -> r).collectList().block(Duration.ofMinutes(2));
+
+        assertThat(results).allMatch(r -> r.failure() == null);
+        Map<String, ReservationOutcome> firstAnswers = new HashMap<>();
+        for (ReserveResult r : results) {
+            ReservationOutcome earlier = firstAnswers.putIfAbsent(r.answer().orderNo(), r.answer().outcome());
+            if (earlier != null) {
+                assertThat(r.answer().outcome()).as("a replay answers as the first").isEqualTo(earlier);
+            }
+        }
+        assertThat(firstAnswers).hasSize(orders);
+        Map<String, Long> reservedPerSku = new HashMap<>();
+        firstAnswers.forEach((orderNo, outcome) -> {
+            if (outcome == ReservationOutcome.RESERVED) {
+                int i = Integer.parseInt(orderNo.substring(2));
+                reservedPerSku.merge(i % 5 == 0 ? "BATCH-2" : "BATCH-1", 1L, Long::sum);
+            }
+        });
+        assertThat(reservedPerSku).containsEntry("BATCH-1", 300L).containsEntry("BATCH-2", 50L);
+        assertThat(counter("BATCH-1")).isZero();
+        assertThat(counter("BATCH-2")).isZero();
+        journal.flush().block();
+        assertThat(repository.reservedUnits("BATCH-1").block()).isEqualTo(300);
+        assertThat(repository.reservedUnits("BATCH-2").block()).isEqualTo(50);
+        assertThat(reconciler.reconcile("BATCH-1").block().drift()).isZero();
+    }
+
+    @Test
     void whenReleasesInterleaveWithTheRaceThenCountersEqualKeysMinusLiveReservations() {
         importKeys("RACE-2", 500);
         Random random = new Random(7);

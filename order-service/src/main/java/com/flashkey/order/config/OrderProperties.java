@@ -38,6 +38,7 @@ import org.springframework.validation.annotation.Validated;
  * @param soldOutTtl        how long a SKU that inventory reported empty is refused here without asking inventory
  *                          (0 turns the local sold-out flag off); stock that comes back waits at most this long
  * @param warmUp            the start-up warm-up that runs before the service reports ready
+ * @param reserveBatch      how concurrent reservations share requests to inventory
  */
 @Validated
 @ConfigurationProperties("flashkey.order")
@@ -49,7 +50,7 @@ public record OrderProperties(@NotNull URI catalogUrl, @NotNull URI inventoryUrl
         @NotNull Duration idempotencyWait, @Min(1) int topicPartitions, @Valid @NotNull Shards shards,
         @Valid @NotNull Ingest ingest, @Valid @NotNull Events events, @Valid @NotNull Outbox outbox,
         @Valid @NotNull Expiry expiry, @Valid @NotNull Limits limits, @NotNull Duration soldOutTtl,
-        @Valid @NotNull WarmUp warmUp) {
+        @Valid @NotNull WarmUp warmUp, @Valid @NotNull ReserveBatch reserveBatch) {
 
     /**
      * The shard databases {@code orders_0..orders_{count-1}}.
@@ -148,5 +149,17 @@ public record OrderProperties(@NotNull URI catalogUrl, @NotNull URI inventoryUrl
      */
     public record WarmUp(boolean enabled, @Min(0) int requests, @Min(1) int concurrency,
             @NotBlank @Pattern(regexp = "[A-Z0-9][A-Z0-9-]{1,39}") String sku, @NotNull Duration maxDuration) {
+    }
+
+    /**
+     * Reservations go to inventory in batches: one is sent at once while fewer than {@code maxInFlight} batches are
+     * on their way; otherwise it waits for a free slot with everything else that arrives meanwhile, and they travel
+     * together (at most {@code maxSize} per request). Light load adds no wait; a flash sale pays one request per
+     * batch instead of per order.
+     *
+     * @param maxSize     reservations per request at most (inventory accepts up to 1000)
+     * @param maxInFlight batches on their way to inventory at once
+     */
+    public record ReserveBatch(@Min(1) @Max(1000) int maxSize, @Min(1) @Max(64) int maxInFlight) {
     }
 }

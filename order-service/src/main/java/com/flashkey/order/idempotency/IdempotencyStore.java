@@ -10,7 +10,6 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,6 +32,10 @@ import com.flashkey.order.config.OrderProperties;
  * answer, waiting up to {@code idempotency-wait} while the winner is still running.</li>
  * </ol>
  * A winner that dies mid-way leaves a pending claim that lapses after {@code idempotency-lease}.
+ * <p>
+ * An answer known before anything is done (a refusal decided from local state) needs no claim:
+ * {@link #answerOnce} writes it as the final answer with {@code SET NX} in one round trip; losing that race means
+ * the key is taken, and the replay path applies.
  */
 @Component
 public class IdempotencyStore {
@@ -84,11 +87,19 @@ public class IdempotencyStore {
      * it signals is an outage: the claim is released and the error propagates.
      */
     public <T> Mono<T> once(String key, String fingerprint, Class<T> type, Supplier<Mono<T>> action) {
+        return onceWith(key, fingerprint, type, () -> Mono.defer(action).map(answer -> new Answered<>(answer, null)));
+    }
+
+    /**
+     * As {@link #once}, for an action whose answer comes with another Redis write (a copy for lookups): that write
+     * goes out together with the answer, so both cost one round trip, and the answer waits for both.
+     */
+    public <T> Mono<T> onceWith(String key, String fingerprint, Class<T> type, Supplier<Mono<Answered<T>>> action) {
         String redisKey = prefix + key;
         String claim = json.writeValueAsString(new Entry(fingerprint, null, UUID.randomUUID().toString()));
+        // No hop off Lettuce's I/O thread here: what follows is a few microseconds of work before the next remote
+        // call (the reservation batch, Kafka), and a hop per order costs more than it spares that thread.
         return redis.opsForValue().setIfAbsent(redisKey, claim, lease)
-                // Lettuce signals on its one I/O thread; run the (much longer) order work off it.
-                .publishOn(Schedulers.parallel())
                 .flatMap(won -> {
                     if (Boolean.TRUE.equals(won)) {
                         // Shielded from cancellation: a client that hangs up must not stop an order between its
@@ -99,22 +110,41 @@ public class IdempotencyStore {
                 });
     }
 
-    private <T> Mono<T> claimed(String redisKey, String fingerprint, String claim, Supplier<Mono<T>> action) {
+    /**
+     * Keeps {@code answer} as the key's final answer if the key is new, in one round trip
+     * ({@code SET key {fingerprint, answer} NX PX ttl}), and answers it; if the key is taken, replays as
+     * {@link #once} does (same body: the stored answer, waiting while it is pending; another body: 422).
+     */
+    public <T> Mono<T> answerOnce(String key, String fingerprint, Class<T> type, T answer) {
+        String redisKey = prefix + key;
+        String entry = json.writeValueAsString(new Entry(fingerprint, json.writeValueAsString(answer), null));
+        return redis.opsForValue().setIfAbsent(redisKey, entry, ttl).flatMap(won -> Boolean.TRUE.equals(won)
+                ? Mono.just(answer) : replay(redisKey, fingerprint).map(raw -> json.readValue(raw, type)));
+    }
+
+    private <T> Mono<T> claimed(String redisKey, String fingerprint, String claim,
+            Supplier<Mono<Answered<T>>> action) {
         return Mono.defer(action)
                 // An outage: forget the claim so the client's retry with this key runs again.
                 .onErrorResume(ex -> redis.execute(RELEASE, List.of(redisKey), List.of(claim))
                         .onErrorResume(releaseFailed -> Mono.empty()).then(Mono.error(ex)))
                 // The winner answers its own result; only a replay reads the stored copy back.
-                .flatMap(answer -> redis.opsForValue()
-                        .set(redisKey, json.writeValueAsString(new Entry(fingerprint, json.writeValueAsString(answer),
-                                null)), ttl)
-                        .thenReturn(answer)
-                        // The action's effect is done (e.g. the order is placed): answer it even if Redis
-                        // could not keep it; a replay then waits out the lease instead of acting twice.
-                        .onErrorResume(ex -> {
-                            log.warn("answer for an Idempotency-Key not stored: {}", ex.toString());
-                            return Mono.just(answer);
-                        }));
+                .flatMap(answered -> {
+                    T answer = answered.answer();
+                    Mono<Void> stored = redis.opsForValue()
+                            .set(redisKey, json.writeValueAsString(new Entry(fingerprint,
+                                    json.writeValueAsString(answer), null)), ttl)
+                            .then()
+                            // The action's effect is done (e.g. the order is placed): answer it even if Redis
+                            // could not keep it; a replay then waits out the lease instead of acting twice.
+                            .onErrorResume(ex -> {
+                                log.warn("answer for an Idempotency-Key not stored: {}", ex.toString());
+                                return Mono.empty();
+                            });
+                    // Both commands are written at once on the shared connection (pipelined): one round trip.
+                    return (answered.alongside() == null ? stored : Mono.when(stored, answered.alongside()))
+                            .thenReturn(answer);
+                });
     }
 
     private Mono<String> replay(String redisKey, String fingerprint) {
@@ -129,6 +159,13 @@ public class IdempotencyStore {
                 .retryWhen(Retry.fixedDelay(Math.max(1, wait.toMillis() / POLL.toMillis()), POLL)
                         .filter(StillPending.class::isInstance)
                         .onRetryExhaustedThrow((spec, signal) -> new RequestInProgressException()));
+    }
+
+    /**
+     * An action's answer, and a Redis write that goes out with it (null for none); the write handles its own
+     * failure.
+     */
+    public record Answered<T>(T answer, Mono<Void> alongside) {
     }
 
     /**

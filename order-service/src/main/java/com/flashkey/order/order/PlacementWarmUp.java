@@ -34,7 +34,9 @@ import com.flashkey.order.inventory.ReservationRequest;
  * <ul>
  * <li>inventory's reserve (and now and then its release) for {@code warm-up.sku}, with a sale window that has
  * ended: inventory answers NOT_ON_SALE without moving any stock, after building an empty counter for the SKU once;
- * the same few order numbers are reused, so Redis keeps only a handful of short-lived answers;</li>
+ * the same few order numbers are reused, so Redis keeps only a handful of short-lived answers. The rounds run
+ * {@code concurrency} at a time through the client's batching, so they warm the batch path the sale uses
+ * ({@code POST /internal/reservations:batch}, batches of several reservations, the coalescing itself);</li>
  * <li>this service's own {@code POST /api/orders} for the same SKU, over HTTP: catalog answers 404 for it (asked
  * about once a second: "not found" is cached briefly), so the web layer, validation, the idempotency claim and its
  * release and the problem answer run, and no order is placed.</li>

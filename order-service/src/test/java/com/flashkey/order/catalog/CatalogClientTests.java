@@ -24,7 +24,11 @@ import com.flashkey.order.config.OrderProperties;
 /** The product cache in front of catalog, against a stand-in exchange (no server). */
 class CatalogClientTests {
 
-    private static final Duration TTL = Duration.ofMillis(600);
+    /**
+     * Long enough that the reads after the sleep below land between the refresh point (60%) and the TTL even on a
+     * loaded machine (the test JVM also hosts the integration tests' still-running contexts).
+     */
+    private static final Duration TTL = Duration.ofSeconds(4);
 
     private static final String PRODUCT = """
             {"sku":"SKU-1","name":"one","price":"9.90","currency":"CNY","saleStartsAt":null,"saleEndsAt":null,\
@@ -84,7 +88,7 @@ class CatalogClientTests {
     private static OrderProperties properties() {
         OrderProperties properties = mock(OrderProperties.class);
         when(properties.catalogUrl()).thenReturn(URI.create("http://catalog.test"));
-        when(properties.catalogTimeout()).thenReturn(Duration.ofSeconds(2));
+        when(properties.catalogTimeout()).thenReturn(Duration.ofSeconds(10));
         when(properties.catalogCacheTtl()).thenReturn(TTL);
         return properties;
     }

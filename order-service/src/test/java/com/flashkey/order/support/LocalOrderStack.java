@@ -22,7 +22,8 @@ import com.flashkey.testsupport.TestTopics;
  * A local order-service for load measurements (not a test): in-JVM Kafka broker, four fresh shard databases, a Redis
  * namespace and the catalog/inventory stand-ins, all cleaned up on exit. Modes:
  * <ul>
- * <li>{@code serve <port>}: serves order-service on the port (product {@code PERF-1}, practically unlimited stock)
+ * <li>{@code serve <port>}: serves order-service on the port (product {@code PERF-1}, practically unlimited stock;
+ * {@code PERF-SOLD}, sold out)
  * until a line is read on stdin; prints the consumer's per-shard insert counters at the end;</li>
  * <li>{@code drain <orders>}: publishes that many order.placed events first, then starts order-service and times
  * how fast the batch consumer stores them, per shard.</li>
@@ -39,6 +40,8 @@ public final class LocalOrderStack {
                 Topics.ALLOCATION_FAILED));
         StandIns standIns = new StandIns();
         standIns.product("PERF-1", "9.90", 10, 100_000_000);
+        // Sold out from the start: after inventory's first answer, orders for it are refused here (sold-out path).
+        standIns.product("PERF-SOLD", "9.90", 10, 0);
         ConfigurableApplicationContext app = null;
         try {
             if ("drain".equals(mode)) {
@@ -69,9 +72,9 @@ public final class LocalOrderStack {
                 System.out.println("READY http://127.0.0.1:" + port + " stand-ins " + standIns.baseUrl()
                         + " (press Enter to stop)");
                 new BufferedReader(new InputStreamReader(System.in)).readLine();
-                int accepted = standIns.reserveCalls.get();
+                int accepted = 100_000_000 - standIns.stock("PERF-1");
                 long deadline = System.currentTimeMillis() + 60_000;
-                while (System.currentTimeMillis() < deadline && shards.totalRows() < accepted - standIns.releaseCalls.get()) {
+                while (System.currentTimeMillis() < deadline && shards.totalRows() < accepted) {
                     Thread.sleep(100);
                 }
                 printIngest(app, shards);

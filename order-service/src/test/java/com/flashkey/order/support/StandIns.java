@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Stand-ins for catalog-service and inventory-service in one small real HTTP server (Reactor Netty), honouring the
  * contracts of the brief exactly: catalog {@code GET /api/products/{sku}} (404 problem when unknown), inventory
- * {@code POST /internal/reservations} (idempotent per orderNo and attempt; checks window, limit, stock) and
+ * {@code POST /internal/reservations} and {@code POST /internal/reservations:batch} (idempotent per orderNo and
+ * attempt; checks window, limit, stock) and
  * {@code DELETE /internal/reservations/{orderNo}[?sku=]} (idempotent; with the SKU, a reserve of attempt 1 that
  * arrives after it reserves nothing, as inventory's tombstone does). State is in memory. inventory-service itself is
  * written concurrently by another engineer; these stand-ins let order-service be tested against the contract.
@@ -33,7 +34,18 @@ public final class StandIns implements AutoCloseable {
     private final Map<String, Integer> bought = new ConcurrentHashMap<>();
     private final Map<String, Live> live = new ConcurrentHashMap<>();
     private final Map<String, String> answers = new ConcurrentHashMap<>();
+    /** Reservations asked for, one per order whether alone or in a batch. */
     public final AtomicInteger reserveCalls = new AtomicInteger();
+    /** HTTP requests that carried reservations (a batch counts once). */
+    public final AtomicInteger reserveRequests = new AtomicInteger();
+    /** The size of every batch received, in order. */
+    public final List<Integer> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Order numbers of the reservations in batches that were answered 503. */
+    public final Set<String> failedBatchOrders = ConcurrentHashMap.newKeySet();
+    /** Order numbers that were released. */
+    public final Set<String> releasedOrders = ConcurrentHashMap.newKeySet();
+    private volatile Duration batchDelay = Duration.ZERO;
+    private volatile String failBatchesWithSku;
     public final AtomicInteger releaseCalls = new AtomicInteger();
     /** Reserve requests of a slow SKU that were processed (after their delay), whether anyone still listened. */
     public final AtomicInteger slowReservesProcessed = new AtomicInteger();
@@ -51,6 +63,7 @@ public final class StandIns implements AutoCloseable {
         this.server = HttpServer.create().host("127.0.0.1").port(port)
                 .route(routes -> routes.get("/api/products/{sku}", this::product)
                         .post("/internal/reservations", this::reserve)
+                        .post("/internal/reservations:batch", this::reserveBatch)
                         .delete("/internal/reservations/{orderNo}", this::release))
                 .bindNow();
     }
@@ -128,9 +141,92 @@ public final class StandIns implements AutoCloseable {
         return send(response, 200, "application/json", p);
     }
 
+    /** Every batch is answered only after {@code delay} (so concurrent orders pile up behind it). */
+    public void delayBatches(Duration delay) {
+        this.batchDelay = delay;
+    }
+
+    /** Batches that carry a reservation of this SKU answer 503 (null ends it); other batches are served. */
+    public void failBatchesWith(String sku) {
+        this.failBatchesWithSku = sku;
+    }
+
+    /**
+     * {@code POST /internal/reservations:batch}: each element decided as the single reserve does, answered in order,
+     * an element's own failure ({@code conflict}, {@code validation}) as its {@code error}; 503 for the whole batch
+     * when inventory is down.
+     */
+    private Mono<Void> reserveBatch(HttpServerRequest request, HttpServerResponse response) {
+        return request.receive().aggregate().asString().flatMap(body -> {
+            reserveRequests.incrementAndGet();
+            JsonNode elements = json.readTree(body).path("reservations");
+            reserveCalls.addAndGet(elements.size());
+            batchSizes.add(elements.size());
+            String failing = failBatchesWithSku;
+            boolean fail = inventoryDown;
+            Duration delay = batchDelay;
+            for (JsonNode r : elements) {
+                fail |= failing != null && failing.equals(r.path("sku").asString());
+                Duration slow = slowSkus.get(r.path("sku").asString());
+                if (slow != null && slow.compareTo(delay) > 0) {
+                    delay = slow;
+                }
+            }
+            if (fail) {
+                for (JsonNode r : elements) {
+                    failedBatchOrders.add(r.path("orderNo").asString());
+                }
+                response.header("Retry-After", "3");
+                return send(response, 503, "application/problem+json",
+                        Map.of("type", "https://flashkey.dev/problems/unavailable", "status", 503));
+            }
+            boolean slow = false;
+            for (JsonNode r : elements) {
+                slow |= slowSkus.containsKey(r.path("sku").asString());
+            }
+            // Processed after the delay whether or not the caller still waits: detached from this exchange.
+            boolean countSlow = slow;
+            Mono<String> answers = Mono.delay(delay).map(tick -> {
+                List<Object> results = new java.util.ArrayList<>();
+                for (JsonNode r : elements) {
+                    results.add(decideElement(r));
+                }
+                if (countSlow) {
+                    slowReservesProcessed.incrementAndGet();
+                }
+                return json.writeValueAsString(Map.of("results", results));
+            }).cache();
+            answers.subscribe();
+            return answers.flatMap(answer -> sendRaw(response, 200, "application/json", answer));
+        });
+    }
+
+    /** One element of a batch: the answer as a map, or its own error. */
+    private Object decideElement(JsonNode r) {
+        String orderNo = r.path("orderNo").asString();
+        int attempt = r.path("attempt").asInt(1);
+        int quantity = r.path("quantity").asInt();
+        if (invalid(r, orderNo, attempt, quantity)) {
+            return Map.of("orderNo", orderNo, "attempt", attempt, "error", "validation", "detail", "invalid");
+        }
+        deadlines.put(orderNo, Instant.parse(r.path("expiresAt").asString()));
+        String answer = decideOnce(r, orderNo, attempt, quantity);
+        if (answer == null) {
+            return Map.of("orderNo", orderNo, "attempt", attempt, "error", "conflict",
+                    "detail", "the order was released before this reservation arrived");
+        }
+        return json.readTree(answer);
+    }
+
+    private static boolean invalid(JsonNode r, String orderNo, int attempt, int quantity) {
+        return orderNo.isEmpty() || attempt < 1 || quantity < 1 || quantity > 10 || r.path("perBuyerLimit").asInt() < 1
+                || r.path("buyer").asString().isEmpty() || r.path("expiresAt").isMissingNode();
+    }
+
     private Mono<Void> reserve(HttpServerRequest request, HttpServerResponse response) {
         return request.receive().aggregate().asString().flatMap(body -> {
             reserveCalls.incrementAndGet();
+            reserveRequests.incrementAndGet();
             if (inventoryDown) {
                 response.header("Retry-After", "3");
                 return send(response, 503, "application/problem+json",
@@ -140,8 +236,7 @@ public final class StandIns implements AutoCloseable {
             String orderNo = r.path("orderNo").asString();
             int attempt = r.path("attempt").asInt(1);
             int quantity = r.path("quantity").asInt();
-            if (orderNo.isEmpty() || attempt < 1 || quantity < 1 || quantity > 10 || r.path("perBuyerLimit").asInt() < 1
-                    || r.path("buyer").asString().isEmpty() || r.path("expiresAt").isMissingNode()) {
+            if (invalid(r, orderNo, attempt, quantity)) {
                 return send(response, 400, "application/problem+json",
                         Map.of("type", "https://flashkey.dev/problems/validation", "status", 400));
             }
@@ -209,6 +304,7 @@ public final class StandIns implements AutoCloseable {
     private Mono<Void> release(HttpServerRequest request, HttpServerResponse response) {
         releaseCalls.incrementAndGet();
         String orderNo = request.param("orderNo");
+        releasedOrders.add(orderNo);
         List<String> sku = new QueryStringDecoder(request.uri()).parameters().get("sku");
         boolean released = releaseNow(orderNo);
         if (!released && sku != null && !answers.containsKey(orderNo + "#1")) {

@@ -15,7 +15,6 @@ import reactor.core.publisher.Mono;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -31,12 +30,12 @@ import com.flashkey.order.order.OrderLookup;
 import com.flashkey.order.order.OrderPlacement;
 import com.flashkey.order.order.OrderView;
 import com.flashkey.order.order.PlaceOrder;
-import com.flashkey.order.order.PlacedOrder;
 
 @Tag(name = "orders", description = "Place an order, read it back with the contact e-mail, ask for the codes again")
+// No class-level @Validated: WebFlux validates the constrained parameters itself (HandlerMethodValidationException);
+// @Validated added an AOP proxy that validated every order request a second time.
 @RestController
 @RequestMapping("/api/orders")
-@Validated
 class OrderController {
 
     private static final Duration MINUTE = Duration.ofMinutes(1);
@@ -57,15 +56,19 @@ class OrderController {
         this.limits = properties.limits();
     }
 
-    @Operation(summary = "Place an order (reserve stock, 202 with the payment link); same Idempotency-Key, same answer")
+    @Operation(summary = "Place an order (reserve stock, 202 with the payment link; 409 problem when refused); "
+            + "same Idempotency-Key, same answer")
     @PostMapping
-    Mono<ResponseEntity<PlacedOrder>> placeOrder(
+    Mono<ResponseEntity<?>> placeOrder(
             @RequestHeader("Idempotency-Key") @Size(min = 1, max = 100) @Pattern(regexp = "[A-Za-z0-9_.:-]+") String idempotencyKey,
             @Valid @RequestBody PlaceOrderRequest body, ServerHttpRequest request) {
         Locale locale = request.getHeaders().getAcceptLanguageAsLocales().stream().findFirst().orElse(Locale.ENGLISH);
         PlaceOrder command = new PlaceOrder(body.sku(), body.quantity(), body.email(), locale.toLanguageTag(),
                 idempotencyKey, body.phone());
-        return placement.placeOrder(command).map(placed -> ResponseEntity.status(HttpStatus.ACCEPTED).body(placed));
+        // A refusal is an answer, not an exception: no stack trace and no exception handling per sold-out buyer.
+        return placement.placeOrder(command).map(answer -> answer.accepted() != null
+                ? ResponseEntity.status(HttpStatus.ACCEPTED).body(answer.accepted())
+                : Problems.response(HttpStatus.CONFLICT, answer.rejection().code(), answer.detail(), null));
     }
 
     @Operation(summary = "Read an order with its contact e-mail; codes only once delivered; 404 for unknown or wrong e-mail alike")

@@ -1,6 +1,5 @@
 package com.flashkey.order.order.web;
 
-import java.net.URI;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.List;
@@ -12,9 +11,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -36,20 +33,12 @@ import com.flashkey.order.order.OrderBusyException;
 import com.flashkey.order.order.OrderNotCancellableException;
 import com.flashkey.order.order.OrderNotDeliveredException;
 import com.flashkey.order.order.OrderNotFoundException;
-import com.flashkey.order.order.OrderRejectedException;
 
 /** Maps every failure of this service to RFC 9457 problem+json with a stable type; never a stack trace. */
 @RestControllerAdvice
 class ProblemAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
-
-    private static final String TYPE_BASE = "https://flashkey.dev/problems/";
-
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> rejected(OrderRejectedException ex) {
-        return problem(HttpStatus.CONFLICT, ex.reason().code(), ex.getMessage(), null);
-    }
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> mismatch(IdempotencyMismatchException ex) {
@@ -184,13 +173,6 @@ class ProblemAdvice {
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String code, String detail,
             Duration retryAfter) {
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
-        body.setType(URI.create(TYPE_BASE + code));
-        body.setTitle(status.getReasonPhrase());
-        ResponseEntity.BodyBuilder builder = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        if (retryAfter != null) {
-            builder.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
-        }
-        return builder.body(body);
+        return Problems.response(status, code, detail, retryAfter);
     }
 }
