@@ -17,6 +17,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.io.ClassPathResource;
@@ -42,6 +44,8 @@ import com.flashkey.gateway.config.GatewayProperties.Policy;
  */
 @Component
 class RedisTokenBuckets {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisTokenBuckets.class);
 
     /** Most requests decided by one script call (bounds the time Redis spends in one script). */
     static final int MAX_BATCH = 128;
@@ -119,7 +123,13 @@ class RedisTokenBuckets {
         }
 
         void deliver() {
-            answer.accept(decision, failure);
+            try {
+                answer.accept(decision, failure);
+            }
+            catch (RuntimeException ex) {
+                // One request's failure must not keep the others of its batch from their answers.
+                log.error("Rate-limit answer could not be delivered", ex);
+            }
         }
     }
 
@@ -173,26 +183,36 @@ class RedisTokenBuckets {
             rates.addAll(requests);
             // Subscribed here, not by a request: the call answers many requests, and one of them going away must
             // not cancel the others' answers.
-            redis.execute(SCRIPT, keys, rates)
-                .next()
-                .timeout(timeout)
-                .subscribe(result -> answered(batch, (List<Long>) result), ex -> failed(batch, ex),
-                        () -> emptyReply(batch));
+            try {
+                redis.execute(SCRIPT, keys, rates)
+                    .next()
+                    .timeout(timeout)
+                    .subscribe(result -> answered(batch, (List<Long>) result), ex -> failed(batch, ex),
+                            () -> emptyReply(batch));
+            }
+            catch (RuntimeException ex) {
+                failed(batch, ex);
+            }
         }
 
         private void answered(List<Pending> batch, List<Long> result) {
-            if (result.size() != batch.size() * 5) {
-                failed(batch, new IllegalStateException("token-bucket script answered " + result.size()
-                        + " numbers for " + batch.size() + " requests"));
-                return;
+            try {
+                if (result.size() != batch.size() * 5) {
+                    throw new IllegalStateException("token-bucket script answered " + result.size() + " numbers for "
+                            + batch.size() + " requests");
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    Pending pending = batch.get(i);
+                    int at = i * 5;
+                    Bucket reported = pending.buckets.get(result.get(at + 1).intValue() - 1);
+                    pending.decision = new Decision(result.get(at) == 1L, reported.policy().capacity(),
+                            result.get(at + 2), Duration.ofMillis(result.get(at + 3)),
+                            Duration.ofMillis(result.get(at + 4)), Decision.Source.REDIS, reported.key());
+                }
             }
-            for (int i = 0; i < batch.size(); i++) {
-                Pending pending = batch.get(i);
-                int at = i * 5;
-                Bucket reported = pending.buckets.get(result.get(at + 1).intValue() - 1);
-                pending.decision = new Decision(result.get(at) == 1L, reported.policy().capacity(), result.get(at + 2),
-                        Duration.ofMillis(result.get(at + 3)), Duration.ofMillis(result.get(at + 4)),
-                        Decision.Source.REDIS, reported.key());
+            catch (RuntimeException ex) {
+                failed(batch, ex);
+                return;
             }
             next();
             deliver(batch);
@@ -206,6 +226,7 @@ class RedisTokenBuckets {
                 all.add(next);
             }
             for (Pending pending : all) {
+                pending.decision = null;
                 pending.failure = ex;
             }
             next();
