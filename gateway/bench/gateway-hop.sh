@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Gateway hop: the same wrk load against a fixed-answer downstream directly, through the gateway without the
-# rate-limit filter, and through the gateway with it (one Redis script call per request), in one run, rounds
+# rate-limit filter, and through the gateway with it (every request decided in Redis), in one run, rounds
 # alternating. Prints requests/s and p99 per round and the medians; the ratios are the figures.
 # Usage (from the repository root, after ./mvnw -pl gateway -am package -DskipTests):
 #   gateway/bench/gateway-hop.sh [duration-seconds] [rounds] [connections]

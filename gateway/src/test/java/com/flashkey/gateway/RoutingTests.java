@@ -65,6 +65,16 @@ class RoutingTests extends GatewayTestBase {
     }
 
     @Test
+    void whenTheFirewallRefusesARequestThenTheAnswerIsAProblem() {
+        web.get().uri("/api/products/..%2F..%2Finternal%2Freservations").exchange()
+            .expectStatus().isBadRequest()
+            .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectHeader().exists("X-Request-Id")
+            .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/validation");
+        assertThat(Stubs.totalHits()).isZero();
+    }
+
+    @Test
     void whenAClientSendsForwardingHeadersThenTheServiceSeesOnlyTheAddressTheGatewayConcluded() {
         // 127.0.0.1 is a trusted proxy here: the hop it appended is the client; what the client wrote is not.
         web.get().uri("/api/orders/AB12CD34?email=a@b.dev").header("X-Forwarded-For", "10.66.0.9, 203.0.113.7")
@@ -74,9 +84,30 @@ class RoutingTests extends GatewayTestBase {
         assertThat(hit.header("Forwarded")).isNull();
 
         Stubs.resetAll();
+        web.get().uri("/api/orders/AB12CD34?email=a@b.dev").header("X-Forwarded-Host", "evil.example")
+            .header("X-Forwarded-Proto", "https").exchange().expectStatus().isOk();
+        assertThat(Stubs.ORDER.hits().get(0).headers()).doesNotContainKeys("x-forwarded-host", "x-forwarded-proto",
+                "x-forwarded-port", "x-forwarded-prefix");
+
+        Stubs.resetAll();
         web.get().uri("/api/orders/AB12CD34?email=a@b.dev").exchange().expectStatus().isOk();
         assertThat(Stubs.ORDER.hits().get(0).header("X-Forwarded-For")).as("the TCP peer, without a header")
             .isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void whenManyRequestsGoToAServiceThenTheGatewayReusesItsConnections() {
+        web.get().uri("/api/products/SKU-1").exchange().expectStatus().isOk();
+        int before = Stubs.CATALOG.connectionCount();
+        for (int i = 0; i < 20; i++) {
+            web.get().uri("/api/products/SKU-1").exchange().expectStatus().isOk();
+        }
+        assertThat(Stubs.CATALOG.connectionCount() - before).as("new connections for 20 sequential requests")
+            .isLessThanOrEqualTo(1);
+        assertThat(Stubs.CATALOG.hits().get(Stubs.CATALOG.hitCount() - 1).headers().keySet())
+            .as("the client's own headers, and only the ids and the client address added")
+            .isSubsetOf("host", "user-agent", "accept", "accept-encoding", "webtestclient-request-id", "x-request-id",
+                    "traceparent", "x-forwarded-for");
     }
 
     @Test
@@ -130,6 +161,55 @@ class RoutingTests extends GatewayTestBase {
             .expectHeader().valueEquals("X-Frame-Options", "DENY")
             .expectHeader().valueEquals("Referrer-Policy", "no-referrer")
             .expectHeader().valueEquals("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    }
+
+    @Test
+    void whenAnyAnswerLeavesTheGatewayThenItCarriesTheSameSecurityHeadersAsBefore() {
+        // Public, admin (refused by the security chain) and the gateway's own answers alike; no HSTS over plain HTTP.
+        for (String uri : new String[] { "/api/products/SKU-1", "/api/admin/products/SKU-1/inventory", "/nowhere",
+                "/actuator/health/readiness" }) {
+            web.get().uri(uri).exchange()
+                .expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
+                .expectHeader().valueEquals("X-Frame-Options", "DENY")
+                .expectHeader().valueEquals("X-XSS-Protection", "0")
+                .expectHeader().valueEquals("Referrer-Policy", "no-referrer")
+                .expectHeader().valueEquals("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+                .expectHeader().doesNotExist("Strict-Transport-Security")
+                .expectHeader().valueEquals("Cache-Control", "no-cache, no-store, max-age=0, must-revalidate")
+                .expectHeader().valueEquals("Pragma", "no-cache")
+                .expectHeader().valueEquals("Expires", "0");
+        }
+    }
+
+    @Test
+    void whenTheServiceSetsItsOwnCachingHeadersThenTheyPass() {
+        Stubs.CATALOG.behave(hit -> reactor.core.publisher.Mono.just(new StubServer.Answer(200, "{}",
+                java.util.Map.of("Cache-Control", "max-age=5", "ETag", "\"v1\""))));
+        web.get().uri("/api/products/SKU-1").exchange()
+            .expectStatus().isOk()
+            .expectHeader().valueEquals("Cache-Control", "max-age=5")
+            .expectHeader().valueEquals("ETag", "\"v1\"")
+            .expectHeader().doesNotExist("Pragma")
+            .expectHeader().valueEquals("X-Frame-Options", "DENY");
+    }
+
+    @Test
+    void whenTheServiceAnswersCorsTooThenTheBrowserSeesTheGatewaysAllowOriginOnce() {
+        Stubs.CATALOG.behave(hit -> reactor.core.publisher.Mono.just(new StubServer.Answer(200, "{}",
+                java.util.Map.of("Access-Control-Allow-Origin", "*"))));
+        web.get().uri("/api/products/SKU-1").header(HttpHeaders.ORIGIN, "http://localhost:3000").exchange()
+            .expectStatus().isOk()
+            .expectHeader().values(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN,
+                    values -> assertThat(values).containsExactly("http://localhost:3000"));
+    }
+
+    @Test
+    void whenARequestIsAnsweredThenItIsTimedOncePerRoute() {
+        web.get().uri("/api/products/SKU-1").exchange().expectStatus().isOk();
+        String metrics = web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+            .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(metrics).containsPattern("http_server_requests_seconds_count\\{[^}]*route=\"products\"[^}]*status=\"200\"")
+            .doesNotContain("spring_cloud_gateway_requests");
     }
 
     @Test

@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -92,6 +95,26 @@ class SheddingAndDegradationTests extends GatewayTestBase {
         Stubs.PAYMENT.reset();
         Stubs.PAYMENT.behave(hit -> Mono.delay(Duration.ofMillis(50)).thenReturn(new StubServer.Answer(200, "{}")));
         await().atMost(Duration.ofSeconds(20)).until(() -> payPagesAtOnce(6).stream().allMatch("200"::equals));
+    }
+
+    @Autowired
+    MeterRegistry meters;
+
+    private double simulatorBound() {
+        return meters.get("flashkey.gateway.in_flight_limit").tag("route", "payment-simulator").gauge().value();
+    }
+
+    @Test
+    void whenRequestsProvokeServerErrorsThenTheAdaptiveBoundDoesNotShrink() {
+        // A 500 is the downstream's answer to that request, not a sign of overload (issue 15): ten of them, one at a
+        // time (too few in flight to grow the bound), must leave the simulator route's bound where it was.
+        payPagesAtOnce(1);
+        double before = simulatorBound();
+        Stubs.PAYMENT.answerWith(500, "{}");
+        for (int i = 0; i < 10; i++) {
+            assertThat(payPagesAtOnce(1)).containsOnly("500");
+        }
+        assertThat(simulatorBound()).isEqualTo(before);
     }
 
     @Test

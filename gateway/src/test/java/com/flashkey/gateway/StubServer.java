@@ -23,7 +23,11 @@ final class StubServer {
         }
     }
 
-    record Answer(int status, String body) {
+    record Answer(int status, String body, Map<String, String> headers) {
+
+        Answer(int status, String body) {
+            this(status, body, Map.of());
+        }
     }
 
     private final String name;
@@ -32,22 +36,27 @@ final class StubServer {
 
     private final Queue<Hit> hits = new ConcurrentLinkedQueue<>();
 
+    private final java.util.Set<String> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private volatile Function<Hit, Mono<Answer>> behaviour;
 
     StubServer(String name) {
         this.name = name;
         this.behaviour = this::ok;
-        this.server = HttpServer.create().host("127.0.0.1").port(0).handle((request, response) -> {
+        this.server = HttpServer.create().host("127.0.0.1").port(0)
+            .doOnConnection(connection -> connections.add(connection.channel().id().asLongText()))
+            .handle((request, response) -> {
             Map<String, String> headers = new java.util.HashMap<>();
             request.requestHeaders().forEach(entry -> headers.put(entry.getKey().toLowerCase(), entry.getValue()));
             return request.receive().aggregate().asString().defaultIfEmpty("").flatMap(body -> {
                 Hit hit = new Hit(request.method().name(), request.uri(), headers, body);
                 hits.add(hit);
                 return behaviour.apply(hit);
-            }).flatMap(answer -> response.status(HttpResponseStatus.valueOf(answer.status()))
-                .header("Content-Type", "application/json")
-                .sendString(Mono.just(answer.body()))
-                .then());
+            }).flatMap(answer -> {
+                response.status(HttpResponseStatus.valueOf(answer.status())).header("Content-Type", "application/json");
+                answer.headers().forEach(response::header);
+                return response.sendString(Mono.just(answer.body())).then();
+            });
         }).bindNow(Duration.ofSeconds(10));
     }
 
@@ -79,5 +88,10 @@ final class StubServer {
 
     int hitCount() {
         return hits.size();
+    }
+
+    /** TCP connections accepted since start (not reset). */
+    int connectionCount() {
+        return connections.size();
     }
 }

@@ -32,7 +32,9 @@ import org.springframework.validation.annotation.Validated;
  * @param shedding bounds on in-flight requests per route
  * @param degradation the switch that turns non-core routes off during a sale
  * @param lastGood the in-memory copy of the last good catalog answers, served when catalog fails
- * @param downstreams circuit breaker and time limiter per downstream
+ * @param downstreams circuit-breaker settings and time limit of the routes to each downstream
+ * @param routeLimits per-route overrides of the downstream's time limit and slow-call duration
+ * @param connectTimeout longest wait for a TCP connection to a downstream
  */
 @Validated
 @ConfigurationProperties("flashkey.gateway")
@@ -49,7 +51,13 @@ public record GatewayProperties(
         @Valid @NotNull Shedding shedding,
         @Valid @NotNull Degradation degradation,
         @Valid @NotNull LastGood lastGood,
-        @NotEmpty Map<String, @Valid Downstream> downstreams) {
+        @NotEmpty Map<String, @Valid Downstream> downstreams,
+        Map<String, @Valid RouteLimit> routeLimits,
+        @DefaultValue("300ms") @NotNull Duration connectTimeout) {
+
+    public GatewayProperties {
+        routeLimits = routeLimits == null ? Map.of() : routeLimits;
+    }
 
     /** Which requests are logged when they finish. */
     public enum AccessLog {
@@ -150,14 +158,20 @@ public record GatewayProperties(
     /**
      * @param maxEntries distinct catalog answers kept
      * @param maxBodySize larger answers are not kept
+     * @param refreshInterval a kept answer is copied again at most this often (and not while its ETag is unchanged):
+     *        copying every 200 answer cost CPU on every read for a copy used only when catalog fails
      */
-    public record LastGood(@Positive int maxEntries, @NotNull DataSize maxBodySize) {
+    public record LastGood(@Positive int maxEntries, @NotNull DataSize maxBodySize,
+            @DefaultValue("1s") @NotNull Duration refreshInterval) {
     }
 
     /**
-     * Circuit breaker and time limiter of one downstream.
+     * Circuit-breaker settings and time limit of the routes to one downstream; every route has its own breaker built
+     * from these settings, so one route's failures (or its bad requests) never close another route.
      *
-     * @param timeout time limiter: longest wait for the response headers
+     * @param timeout longest wait for the downstream's answer, unless the route sets its own ({@link RouteLimit}); a
+     *        read timeout on the connection: it runs from when the request has been sent until the answer has been
+     *        read, and restarts with every read
      * @param retryAfter Retry-After sent when answering 503 for this downstream (while open: the time left open)
      * @param failureRateThreshold percentage of failed calls that opens the circuit
      * @param slowCallDuration calls slower than this count as slow
@@ -170,5 +184,14 @@ public record GatewayProperties(
             @DefaultValue("50") float failureRateThreshold, @DefaultValue("2s") Duration slowCallDuration,
             @DefaultValue("20") int slidingWindowSize, @DefaultValue("10") int minimumNumberOfCalls,
             @DefaultValue("5s") Duration waitInOpenState, @DefaultValue("3") int permittedCallsInHalfOpen) {
+    }
+
+    /**
+     * A route's own limits, where its downstream's do not fit (e.g. admin card-key imports run for seconds).
+     *
+     * @param timeout the route's time limit (default: its downstream's)
+     * @param slowCallDuration calls slower than this count as slow for the route's breaker (default: its downstream's)
+     */
+    public record RouteLimit(Duration timeout, Duration slowCallDuration) {
     }
 }

@@ -1,2 +1,2 @@
-/** Typed configuration of the gateway and the beans that wire its infrastructure (security, CORS, JSON). */
+/** Typed configuration of the gateway. */
 package com.flashkey.gateway.config;

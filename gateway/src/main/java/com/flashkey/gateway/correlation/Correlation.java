@@ -12,8 +12,15 @@ import org.springframework.web.server.ServerWebExchange;
  * @param requestId the caller's well-formed X-Request-Id, or one made by the gateway
  * @param traceId the W3C trace joined or started
  * @param spanId the gateway's span, the parent of the downstream call
+ * @param traceparent the W3C {@code traceparent} header the downstream call carries
  */
-public record Correlation(String requestId, String traceId, String spanId) {
+public record Correlation(String requestId, String traceId, String spanId, String traceparent) {
+
+    /** Request header of the request id (also echoed in every answer). */
+    public static final String REQUEST_ID_HEADER = "X-Request-Id";
+
+    /** Request header of the W3C trace context. */
+    public static final String TRACEPARENT_HEADER = Traceparent.HEADER;
 
     static final String ATTRIBUTE = Correlation.class.getName();
 
@@ -28,6 +35,11 @@ public record Correlation(String requestId, String traceId, String spanId) {
      * line written inside another request's scope on the same thread keeps that request's ids). A no-op for an
      * exchange that never passed the correlation filter.
      */
+    /** The exchange's ids, or null for an exchange that never passed the correlation filter. */
+    public static Correlation of(ServerWebExchange exchange) {
+        return exchange.getAttribute(ATTRIBUTE);
+    }
+
     public static Scope mdc(ServerWebExchange exchange) {
         Correlation ids = exchange.getAttribute(ATTRIBUTE);
         return ids != null ? ids.mdc() : Scope.NONE;

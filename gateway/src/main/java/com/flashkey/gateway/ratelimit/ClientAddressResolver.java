@@ -8,6 +8,7 @@ import java.util.List;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
 
 import com.flashkey.gateway.config.GatewayProperties;
 
@@ -22,6 +23,13 @@ public class ClientAddressResolver {
 
     static final String FORWARDED_FOR = "X-Forwarded-For";
 
+    /** Exchange attribute: the resolved client, so the rate limit and the forwarded headers resolve it once. */
+    private static final String ATTRIBUTE = ClientAddressResolver.class.getName() + ".client";
+
+    /** A request's client: its address (null without a TCP peer) and its rate-limit key. */
+    public record Client(InetAddress address, String key) {
+    }
+
     private final List<CidrRange> trustedProxies;
 
     @Autowired
@@ -31,6 +39,22 @@ public class ClientAddressResolver {
 
     ClientAddressResolver(List<String> trustedProxies) {
         this.trustedProxies = trustedProxies.stream().filter(s -> !s.isBlank()).map(CidrRange::parse).toList();
+    }
+
+    /** A resolver believing these proxies (CIDR or single address); for tests outside this package. */
+    public static ClientAddressResolver trusting(List<String> trustedProxies) {
+        return new ClientAddressResolver(trustedProxies);
+    }
+
+    /** The exchange's client, resolved once per exchange. */
+    public Client client(ServerWebExchange exchange) {
+        Client client = exchange.getAttribute(ATTRIBUTE);
+        if (client == null) {
+            InetAddress address = clientAddress(exchange.getRequest());
+            client = new Client(address, address == null ? "unknown" : IpAddresses.clientKey(address));
+            exchange.getAttributes().put(ATTRIBUTE, client);
+        }
+        return client;
     }
 
     /** The client's rate-limit key. */
@@ -60,7 +84,8 @@ public class ClientAddressResolver {
     }
 
     private boolean isTrusted(InetAddress address) {
-        for (CidrRange range : trustedProxies) {
+        for (int i = 0; i < trustedProxies.size(); i++) {
+            CidrRange range = trustedProxies.get(i);
             if (range.contains(address)) {
                 return true;
             }

@@ -26,6 +26,10 @@ final class IpAddresses {
             return Optional.empty();
         }
         String value = text.trim();
+        InetAddress plain = plainIpv4(value);
+        if (plain != null) {
+            return Optional.of(plain);
+        }
         if (value.startsWith("[")) {
             int end = value.indexOf(']');
             if (end < 0) {
@@ -52,6 +56,70 @@ final class IpAddresses {
             return literal(value);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The common case, without regular expressions: a dotted quad without leading zeros, optionally with a port.
+     * Null for anything else (the general path below decides those).
+     */
+    private static InetAddress plainIpv4(String value) {
+        byte[] bytes = new byte[4];
+        int octet = 0;
+        int digits = 0;
+        int current = 0;
+        int length = value.length();
+        int i = 0;
+        for (; i < length; i++) {
+            char c = value.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (digits > 0 && current == 0) {
+                    return null; // a leading zero: left to the general path
+                }
+                current = current * 10 + (c - '0');
+                if (++digits > 3 || current > 255) {
+                    return null;
+                }
+            }
+            else if (c == '.' && digits > 0 && octet < 3) {
+                bytes[octet++] = (byte) current;
+                digits = 0;
+                current = 0;
+            }
+            else if (c == ':' && digits > 0 && octet == 3) {
+                break;
+            }
+            else {
+                return null;
+            }
+        }
+        if (digits == 0 || octet != 3) {
+            return null;
+        }
+        bytes[3] = (byte) current;
+        if (i < length && !port(value, i + 1)) {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(bytes);
+        }
+        catch (UnknownHostException ex) {
+            return null;
+        }
+    }
+
+    /** {@code \d{1,5}} from {@code from} to the end. */
+    private static boolean port(String value, int from) {
+        int digits = value.length() - from;
+        if (digits < 1 || digits > 5) {
+            return false;
+        }
+        for (int i = from; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Optional<InetAddress> literal(String checkedLiteral) {

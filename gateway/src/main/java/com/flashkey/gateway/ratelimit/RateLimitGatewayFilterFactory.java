@@ -1,9 +1,12 @@
 package com.flashkey.gateway.ratelimit;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -79,17 +82,23 @@ class RateLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<RateLim
         if (!properties.rateLimit().enabled()) {
             return (exchange, chain) -> chain.filter(exchange);
         }
-        // One hash tag per route keeps all of a request's buckets in one Redis Cluster slot (one script call).
-        String routeKey = keyPrefix + "gw:rl:{" + routeId + "}:";
+        // One hash tag per route keeps all of a request's buckets in one Redis Cluster slot (one script call), and
+        // the requests of one route are decided together.
+        String slot = "{" + routeId + "}";
+        String routeKey = keyPrefix + "gw:rl:" + slot + ":";
+        Map<Decision.Source, Counter> refusals = new EnumMap<>(Decision.Source.class);
+        for (Decision.Source source : Decision.Source.values()) {
+            refusals.put(source, meters.counter("flashkey.gateway.rate_limited", "route", routeId, "source", source.name()));
+        }
         return (exchange, chain) -> {
-            String client = clients.resolve(exchange.getRequest());
+            String client = clients.client(exchange).key();
             List<Bucket> buckets = new ArrayList<>(policies.size());
             for (NamedPolicy named : policies) {
                 String key = named.policy().global() ? routeKey + named.name() : routeKey + named.name() + ":" + client;
                 buckets.add(new Bucket(key, named.policy()));
             }
             boolean read = READS.contains(exchange.getRequest().getMethod());
-            return limiter.take(buckets, read, RequestEventLoop.of(exchange)).flatMap(decision -> {
+            return limiter.take(slot, buckets, read, RequestEventLoop.of(exchange)).flatMap(decision -> {
                 if (decision.source() != Decision.Source.FAIL_OPEN) {
                     HttpHeaders headers = exchange.getResponse().getHeaders();
                     headers.set(LIMIT, Long.toString(decision.limit()));
@@ -99,8 +108,7 @@ class RateLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<RateLim
                 if (decision.allowed()) {
                     return chain.filter(exchange);
                 }
-                meters.counter("flashkey.gateway.rate_limited", "route", routeId, "source", decision.source().name())
-                    .increment();
+                refusals.get(decision.source()).increment();
                 exchange.getResponse()
                     .getHeaders()
                     .set(HttpHeaders.RETRY_AFTER, Long.toString(Problems.retryAfterSeconds(decision.retryAfter())));

@@ -1,7 +1,7 @@
 package com.flashkey.gateway.ratelimit;
 
-import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -13,11 +13,11 @@ import org.springframework.stereotype.Component;
 import com.flashkey.gateway.config.GatewayProperties;
 
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 
 /**
- * Asks Redis first, unless Redis reported one of the request's buckets empty a moment ago and it cannot have
- * refilled yet ({@link EmptyBuckets}): then the refusal is answered here. When Redis does not answer in time (or
+ * Asks Redis first ({@link RedisTokenBuckets}, which decides the requests that arrive together in one call), unless
+ * Redis reported one of the request's buckets empty a moment ago and it cannot have refilled yet
+ * ({@link EmptyBuckets}): then the refusal is answered here. When Redis does not answer in time (or
  * failed within the back-off), reads pass (fail open: browsing must not break because a limiter is down) and
  * writes are counted by an in-memory limiter of the same shape (an order flood must not reach the back end
  * unthrottled).
@@ -33,8 +33,6 @@ public class RateLimiter implements ApplicationListener<ApplicationReadyEvent> {
 
     private final EmptyBuckets empty;
 
-    private final Duration redisTimeout;
-
     private final long backoffMillis;
 
     private final AtomicLong redisDownUntil = new AtomicLong();
@@ -45,7 +43,6 @@ public class RateLimiter implements ApplicationListener<ApplicationReadyEvent> {
         this.redis = redis;
         this.local = new LocalTokenBuckets(properties.rateLimit().localFallbackReplicas(), System::currentTimeMillis);
         this.empty = new EmptyBuckets(properties.rateLimit().knownEmptyMaxHold(), System::currentTimeMillis);
-        this.redisTimeout = properties.rateLimit().redisTimeout();
         this.backoffMillis = properties.rateLimit().redisBackoff().toMillis();
     }
 
@@ -55,17 +52,20 @@ public class RateLimiter implements ApplicationListener<ApplicationReadyEvent> {
      */
     @Override
     public void onApplicationEvent(ApplicationReadyEvent event) {
-        redis.warmUp().timeout(Duration.ofSeconds(5)).onErrorResume(ex -> {
-            warn(ex);
-            return Mono.empty();
-        }).subscribe();
+        redis.warmUp((decision, failure) -> {
+            if (failure != null) {
+                warn(failure);
+            }
+        });
     }
 
     /**
      * The decision for one request. {@code continueOn}: where the answer from Redis is delivered (the request's
      * event loop), since Lettuce completes every reply on its single I/O thread.
+     *
+     * @param slot the hash tag shared by the request's buckets (requests of one slot are asked together)
      */
-    Mono<Decision> take(List<Bucket> buckets, boolean read, Scheduler continueOn) {
+    Mono<Decision> take(String slot, List<Bucket> buckets, boolean read, Executor continueOn) {
         Decision refused = empty.refusal(buckets);
         if (refused != null) {
             return Mono.just(refused);
@@ -74,15 +74,16 @@ public class RateLimiter implements ApplicationListener<ApplicationReadyEvent> {
         if (now < redisDownUntil.get()) {
             return Mono.fromSupplier(() -> fallback(buckets, read));
         }
-        return redis.take(buckets)
-            .doOnNext(decision -> empty.remember(decision, now))
-            .timeout(redisTimeout)
-            .onErrorResume(ex -> {
+        return Mono.create(sink -> redis.take(slot, buckets, continueOn, (decision, failure) -> {
+            if (failure != null) {
                 redisDownUntil.set(System.currentTimeMillis() + backoffMillis);
-                warn(ex);
-                return Mono.fromSupplier(() -> fallback(buckets, read));
-            })
-            .publishOn(continueOn);
+                warn(failure);
+                sink.success(fallback(buckets, read));
+                return;
+            }
+            empty.remember(decision, now);
+            sink.success(decision);
+        }));
     }
 
     /**

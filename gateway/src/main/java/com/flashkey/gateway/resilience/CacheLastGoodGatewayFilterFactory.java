@@ -1,6 +1,6 @@
 package com.flashkey.gateway.resilience;
 
-import java.time.Instant;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 import org.reactivestreams.Publisher;
@@ -12,17 +12,19 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code CacheLastGood}: keeps a copy of each 200 answer to a GET in {@link LastGoodResponses}. It decorates the
- * response ahead of the gateway's response writer (which writes the downstream body after the route filters
- * complete), and never stores what the gateway itself answered as a fallback.
+ * {@code CacheLastGood}: keeps a copy of the 200 answers to GETs in {@link LastGoodResponses}. Only a request whose
+ * kept copy is missing or due for a check (once per refresh interval per path) is looked at; the others pass
+ * untouched. A looked-at answer with the kept copy's ETag only confirms it; otherwise its body is copied. It
+ * decorates the response ahead of the gateway's response writer (which writes the downstream body after the route
+ * filters complete), and never stores what the gateway itself answered as a fallback.
  */
 @Component
 class CacheLastGoodGatewayFilterFactory extends AbstractGatewayFilterFactory<Object> {
@@ -42,42 +44,57 @@ class CacheLastGoodGatewayFilterFactory extends AbstractGatewayFilterFactory<Obj
             if (exchange.getRequest().getMethod() != HttpMethod.GET) {
                 return chain.filter(exchange);
             }
-            ServerHttpResponse original = exchange.getResponse();
-            ServerHttpResponseDecorator recording = new ServerHttpResponseDecorator(original) {
-                @Override
-                public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
-                    boolean fromDownstream = !Boolean.TRUE.equals(exchange.getAttribute(DownstreamGatewayFilterFactory.ANSWERED_BY_GATEWAY));
-                    if (getStatusCode() != HttpStatus.OK || !fromDownstream) {
-                        return super.writeWith(body);
-                    }
-                    return Flux.from(body).collectList().flatMap(buffers -> {
-                        store(exchange.getRequest(), getHeaders(), buffers);
-                        return super.writeWith(Flux.fromIterable(buffers));
-                    });
-                }
-            };
-            return chain.filter(exchange.mutate().response(recording).build());
+            String key = LastGoodResponses.key(exchange.getRequest());
+            if (!lastGood.due(key)) {
+                return chain.filter(exchange);
+            }
+            return chain.filter(exchange.mutate().response(new Recording(exchange, key)).build());
         }, ORDER);
     }
 
-    private void store(org.springframework.http.server.reactive.ServerHttpRequest request, HttpHeaders headers,
-            List<? extends DataBuffer> buffers) {
-        long size = 0;
-        for (DataBuffer buffer : buffers) {
-            size += buffer.readableByteCount();
+    /** Looks at the downstream's 200 answer as it is written: confirms the kept copy, or copies the body. */
+    private final class Recording extends ServerHttpResponseDecorator {
+
+        private final ServerWebExchange exchange;
+
+        private final String key;
+
+        Recording(ServerWebExchange exchange, String key) {
+            super(exchange.getResponse());
+            this.exchange = exchange;
+            this.key = key;
         }
-        if (size > lastGood.maxBodySize()) {
-            return;
+
+        @Override
+        public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
+            boolean fromDownstream = !Boolean.TRUE.equals(exchange.getAttribute(DownstreamGatewayFilterFactory.ANSWERED_BY_GATEWAY));
+            HttpHeaders headers = getHeaders();
+            if (getStatusCode() != HttpStatus.OK || !fromDownstream || lastGood.confirm(key, headers.getETag())) {
+                return super.writeWith(body);
+            }
+            return Flux.from(body).collectList().flatMap(buffers -> {
+                store(headers, buffers);
+                return super.writeWith(Flux.fromIterable(buffers));
+            });
         }
-        byte[] bytes = new byte[(int) size];
-        int offset = 0;
-        for (DataBuffer buffer : buffers) {
-            int length = buffer.readableByteCount();
-            buffer.toByteBuffer(buffer.readPosition(), java.nio.ByteBuffer.wrap(bytes), offset, length);
-            offset += length;
+
+        private void store(HttpHeaders headers, List<? extends DataBuffer> buffers) {
+            long size = 0;
+            for (DataBuffer buffer : buffers) {
+                size += buffer.readableByteCount();
+            }
+            if (size > lastGood.maxBodySize()) {
+                return;
+            }
+            byte[] bytes = new byte[(int) size];
+            int offset = 0;
+            for (DataBuffer buffer : buffers) {
+                int length = buffer.readableByteCount();
+                buffer.toByteBuffer(buffer.readPosition(), ByteBuffer.wrap(bytes), offset, length);
+                offset += length;
+            }
+            String contentType = headers.getContentType() != null ? headers.getContentType().toString() : null;
+            lastGood.store(key, bytes, contentType, headers.getFirst(HttpHeaders.CONTENT_ENCODING), headers.getETag());
         }
-        String contentType = headers.getContentType() != null ? headers.getContentType().toString() : null;
-        lastGood.store(request, new LastGoodResponses.Stored(bytes, contentType,
-                headers.getFirst(HttpHeaders.CONTENT_ENCODING), Instant.now()));
     }
 }

@@ -72,8 +72,8 @@ class ShedGatewayFilterFactory extends AbstractGatewayFilterFactory<ShedGatewayF
     }
 
     /**
-     * The bound adapts to the answers: one slower than the latency target, or a 5xx (a timeout, a refused connection,
-     * an open circuit), counts as the downstream being over capacity; a request the client abandoned, or one the
+     * The bound adapts to the answers: one slower than the latency target, or a 502/503/504 (a timeout, a refused
+     * connection, an open circuit), counts as the downstream being over capacity; a request the client abandoned, or one the
      * gateway refused itself (429), says nothing about the downstream.
      */
     private static GatewayFilter adaptive(Limiter<Void> limiter, AtomicInteger inFlight, Counter shed) {
@@ -90,7 +90,7 @@ class ShedGatewayFilterFactory extends AbstractGatewayFilterFactory<ShedGatewayF
                 if (signal == SignalType.CANCEL || status == null || status.value() == 429) {
                     listener.onIgnore();
                 }
-                else if (status.is5xxServerError()) {
+                else if (overloaded(status)) {
                     listener.onDropped();
                 }
                 else {
@@ -98,6 +98,16 @@ class ShedGatewayFilterFactory extends AbstractGatewayFilterFactory<ShedGatewayF
                 }
             });
         }, ORDER);
+    }
+
+    /**
+     * 502, 503 and 504 (the gateway's own fallbacks for timeouts, refused connections and open circuits are 503s)
+     * say the downstream is over capacity; a 500 a bad request provoked does not, and must not shrink the bound for
+     * everyone.
+     */
+    private static boolean overloaded(HttpStatusCode status) {
+        int code = status.value();
+        return code == 502 || code == 503 || code == 504;
     }
 
     private static Mono<Void> shed(ServerWebExchange exchange, Counter shed) {

@@ -1,7 +1,6 @@
-package com.flashkey.gateway.config;
+package com.flashkey.gateway.security;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 
 import javax.crypto.spec.SecretKeySpec;
@@ -9,6 +8,8 @@ import javax.crypto.spec.SecretKeySpec;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -27,45 +28,53 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtGra
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
-import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
+import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.util.matcher.PathPatternParserServerWebExchangeMatcher;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
+import org.springframework.web.cors.reactive.CorsWebFilter;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 
+import com.flashkey.gateway.config.GatewayProperties;
 import com.flashkey.gateway.problem.Problems;
 
 /**
  * Admin routes ({@code /api/admin/**}, proxied or the gateway's own) need a JWT whose {@code roles} claim holds
  * {@code admin} and whose issuer is {@code flashkey}; everything else is public (no session, no CSRF: a
- * stateless API). Adds security headers and CORS for the storefront origins.
+ * stateless API). The security filter chain runs on the admin paths only; public requests never enter it.
+ * Security headers ({@link EdgeHeadersWebFilter}) and CORS for the storefront origins (Spring's
+ * {@link CorsWebFilter}) apply to every path, ahead of the chain; the firewall checks every request.
  */
 @Configuration
 @EnableWebFluxSecurity
 class SecurityConfig {
 
+    /** The paths that need an admin token: the only ones the security filter chain runs on. */
+    static final String ADMIN_PATHS = "/api/admin/**";
+
     @Bean
-    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder,
-            CorsConfigurationSource cors) {
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder) {
         JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
         roles.setAuthoritiesClaimName("roles");
         roles.setAuthorityPrefix("ROLE_");
         JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
         converter.setJwtGrantedAuthoritiesConverter(roles);
-        return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+        return http.securityMatcher(new PathPatternParserServerWebExchangeMatcher(ADMIN_PATHS))
+            .csrf(ServerHttpSecurity.CsrfSpec::disable)
             .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
             .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
             .logout(ServerHttpSecurity.LogoutSpec::disable)
             .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
             .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-            .cors(spec -> spec.configurationSource(cors))
-            .headers(headers -> headers
-                .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
-                .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER))
-                .hsts(hsts -> hsts.maxAge(Duration.ofDays(365)).includeSubdomains(true)))
+            // Both written for every path ahead of the chain (EdgeHeadersWebFilter, corsWebFilter).
+            .cors(ServerHttpSecurity.CorsSpec::disable)
+            .headers(ServerHttpSecurity.HeaderSpec::disable)
             .authorizeExchange(exchanges -> exchanges.pathMatchers(HttpMethod.OPTIONS, "/api/**")
                 .permitAll()
-                .pathMatchers("/api/admin/**")
+                .pathMatchers(ADMIN_PATHS)
                 .hasRole("admin")
                 .anyExchange()
                 .permitAll())
@@ -121,6 +130,32 @@ class SecurityConfig {
                 JwtValidators.createDefaultWithIssuer(properties.security().issuer()));
         decoder.setJwtValidator(validator);
         return decoder;
+    }
+
+    /**
+     * Spring Security's strict firewall checks on every request (allowed methods; encoded or non-normalised paths
+     * such as {@code %2F}, {@code ..}, {@code //}; non-printable characters), without its request wrapper, which
+     * re-checked every header name and value on each read: Netty's HTTP decoder already refuses CR, LF and other
+     * control characters in headers.
+     */
+    @Bean
+    ServerWebExchangeFirewall requestFirewall() {
+        StrictServerWebExchangeFirewall strict = new StrictServerWebExchangeFirewall();
+        return exchange -> strict.getFirewalledExchange(exchange).map(checked -> exchange);
+    }
+
+    /** A refused request (encoded slash, path traversal, ...) is bad input: 400 problem+json like any other. */
+    @Bean
+    ServerExchangeRejectedHandler requestRejectedHandler() {
+        return (exchange, ex) -> Problems.write(exchange, HttpStatus.BAD_REQUEST, "validation", "Bad request",
+                "The request path or method is not allowed.");
+    }
+
+    /** CORS for the storefront origins, on every path, ahead of the security chain (preflights need no token). */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 20)
+    CorsWebFilter corsWebFilter(CorsConfigurationSource cors) {
+        return new CorsWebFilter(cors);
     }
 
     @Bean
