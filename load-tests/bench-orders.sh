@@ -113,7 +113,7 @@ common_env=(DB_HOST=127.0.0.1 REDIS_HOST=127.0.0.1 KAFKA_BOOTSTRAP=$KAFKA REDIS_
 start() { # name jar db-schema
   local name=$1 jar=$2; shift 2
   env "${common_env[@]}" PORT="${PORT[$name]}" \
-    java -Xms256m -Xmx512m -XX:+UseG1GC -Duser.timezone=UTC ${JAVA_EXTRA:-} -jar "$jar" "$@" >"$WORK/$name.log" 2>&1 &
+    java -Xms256m -Xmx512m -XX:+UseG1GC -Duser.timezone=UTC -Dreactor.netty.http.server.lastFlushWhenNoRead=true ${JAVA_EXTRA:-} -jar "$jar" "$@" >"$WORK/$name.log" 2>&1 &
   PID[$name]=$!
 }
 ready() { curl -fsS -m 2 "http://127.0.0.1:$1/actuator/health/readiness" 2>/dev/null | grep -q '"UP"'; }

@@ -61,7 +61,7 @@ run_one() { # name jar round
   # The port is in the ephemeral range: another process's outgoing connection may hold it for a while.
   for attempt in 1 2 3 4 5; do
     for _ in $(seq 1 30); do [ -z "$(ss -Htan "sport = :$APP_PORT")" ] && break; sleep 1; done
-    java $JAVA_OPTS -Duser.timezone=UTC -jar "$jar" --server.port="$APP_PORT" \
+    java $JAVA_OPTS -Duser.timezone=UTC -Dreactor.netty.http.server.lastFlushWhenNoRead=true -jar "$jar" --server.port="$APP_PORT" \
       --spring.r2dbc.url="r2dbc:mysql://127.0.0.1:3306/$db?connectionTimeZone=UTC&createDatabaseIfNotExist=true" \
       --spring.flyway.default-schema="$db" --spring.flyway.schemas="$db" \
       --spring.kafka.bootstrap-servers="$BOOTSTRAP" --flashkey.kafka.topic-prefix="bench$round$name." \

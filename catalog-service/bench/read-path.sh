@@ -24,7 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-java ${JAVA_OPTS:-} -Duser.timezone=UTC -jar "$JAR" --server.port="$PORT" \
+java ${JAVA_OPTS:-} -Duser.timezone=UTC -Dreactor.netty.http.server.lastFlushWhenNoRead=true -jar "$JAR" --server.port="$PORT" \
   --spring.r2dbc.url="r2dbc:mysql://127.0.0.1:3306/$DB?connectionTimeZone=UTC&createDatabaseIfNotExist=true" \
   --spring.flyway.default-schema="$DB" --spring.flyway.schemas="$DB" \
   --flashkey.redis.key-prefix="$PREFIX" --logging.level.root=WARN >"$OUT/app.log" 2>&1 &

@@ -32,7 +32,7 @@ for _ in $(seq 1 180); do grep -q "KAFKA READY" "$WORK/kafka.log" && break; slee
 BOOTSTRAP=$(grep -o "KAFKA READY .*" "$WORK/kafka.log" | cut -d' ' -f3)
 echo "kafka: $BOOTSTRAP"
 
-java -Xmx512m -Duser.timezone=UTC -cp "$CP" com.flashkey.payment.PaymentCallbackServiceApplication \
+java -Xmx512m -Duser.timezone=UTC -Dreactor.netty.http.server.lastFlushWhenNoRead=true -cp "$CP" com.flashkey.payment.PaymentCallbackServiceApplication \
   --server.port="$APP_PORT" \
   --spring.r2dbc.url="r2dbc:mysql://127.0.0.1:3306/$DB?connectionTimeZone=UTC&createDatabaseIfNotExist=true" \
   --spring.flyway.default-schema="$DB" --spring.flyway.schemas="$DB" \

@@ -328,6 +328,24 @@ class ProductApiTests {
             .expectHeader().valueEquals("X-Content-Type-Options", "nosniff"), HttpStatus.NOT_FOUND, "not-found");
     }
 
+    /**
+     * A client that sends its next request on a kept-alive connection as soon as an answer arrives: the answer of a
+     * read loaded from Redis ends on a Redis thread, so the next request can arrive before the connection's
+     * operations end, and one answered synchronously from the local cache then stalled the connection (reactor-netty
+     * #4361; {@code reactor.netty.http.server.lastFlushWhenNoRead} is set wherever a service starts).
+     */
+    @Test
+    void whenAClientReusesItsConnectionAtOnceThenEveryRequestIsAnswered() {
+        WebTestClient prompt = web.mutate().responseTimeout(Duration.ofSeconds(5)).build();
+        for (int round = 0; round < 100; round++) {
+            String sku = uniqueSku("KEEPALIVE");
+            create(onSale(sku)).expectStatus().isCreated();
+            prompt.get().uri("/api/products/{sku}", sku).exchange().expectStatus().isOk();
+            prompt.head().uri("/api/products/{sku}", sku).exchange().expectStatus().isOk();
+            prompt.get().uri("/api/products/{sku}", uniqueSku("NOPE")).exchange().expectStatus().isNotFound();
+        }
+    }
+
     @Test
     void whenAPublicReadCarriesABrokenBearerTokenThenItIsStillAnswered() {
         String sku = uniqueSku("PUBLIC");
