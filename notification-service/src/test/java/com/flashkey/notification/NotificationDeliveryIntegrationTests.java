@@ -39,6 +39,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -65,6 +66,9 @@ import com.flashkey.testsupport.TestTopics;
  * The service end to end in one JVM: real MariaDB, the in-JVM Kafka broker and a GreenMail SMTP server on a free
  * port. Every test owns its order numbers, recipients and codes.
  */
+// The context owns this class's own database/topics/keys: closed after the class, so its consumers and loops
+// do not run on, against dropped resources and in the same consumer groups, beside the next class.
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 @ExtendWith(OutputCaptureExtension.class)

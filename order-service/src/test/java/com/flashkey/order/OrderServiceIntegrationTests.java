@@ -25,6 +25,7 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
@@ -65,6 +66,9 @@ import static org.mockito.Mockito.doReturn;
  * order-service against real MariaDB (four shard databases), Redis and Kafka. catalog and inventory are played by
  * {@link StandIns}, a real HTTP server honouring their contracts; the other services' events by {@link EventCapture}.
  */
+// The context owns this class's own database/topics/keys: closed after the class, so its consumers and loops
+// do not run on, against dropped resources and in the same consumer groups, beside the next class.
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "flashkey.order.outbox.poll-interval=50ms", "flashkey.order.expiry.poll-interval=200ms",
         "flashkey.order.events.retry-backoff=100ms", "flashkey.order.events.retry-attempts=6",

@@ -13,6 +13,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -31,6 +32,9 @@ import static org.awaitility.Awaitility.await;
  * The start-up warm-up: readiness stays down until the placement path has run (here: until inventory answers, then
  * the rounds), the warm-up moves no stock and places no order, and the service is ready afterwards.
  */
+// The context owns this class's own database/topics/keys: closed after the class, so its consumers and loops
+// do not run on, against dropped resources and in the same consumer groups, beside the next class.
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "flashkey.order.warm-up.enabled=true", "flashkey.order.warm-up.requests=200",
         "flashkey.order.warm-up.concurrency=8", "flashkey.order.warm-up.max-duration=2m",

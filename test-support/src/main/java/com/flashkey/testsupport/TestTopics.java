@@ -37,10 +37,16 @@ public final class TestTopics implements AfterAllCallback, AutoCloseable {
         return broker.bootstrapServers();
     }
 
-    /** Points {@code spring.kafka.bootstrap-servers} and {@code flashkey.kafka.topic-prefix} at these topics. */
+    /**
+     * Points {@code spring.kafka.bootstrap-servers} and {@code flashkey.kafka.topic-prefix} at these topics, and
+     * gives the class consumer groups of its own: test classes share one broker, and a group shared with an
+     * earlier class waits for that class's members to leave (up to {@code max.poll.interval.ms}, 5 min) before
+     * this class's consumers get a partition.
+     */
     public void registerKafka(DynamicPropertyRegistry registry) {
         registry.add("spring.kafka.bootstrap-servers", broker::bootstrapServers);
         registry.add("flashkey.kafka.topic-prefix", this::prefix);
+        registry.add("spring.kafka.consumer.group-id", () -> prefix + "group");
     }
 
     @Override

@@ -25,6 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -45,6 +46,9 @@ import reactor.netty.resources.ConnectionProvider;
  * payment_notifications' write lock, the first callback's insert waits and every later callback waits to join the
  * next insert, so the test knows exactly which callbacks share a statement.
  */
+// The context owns this class's own database/topics/keys: closed after the class, so its consumers and loops
+// do not run on, against dropped resources and in the same consumer groups, beside the next class.
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class GroupCommitIntegrationTests {
 

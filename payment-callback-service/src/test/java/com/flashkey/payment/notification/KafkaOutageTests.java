@@ -25,6 +25,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
@@ -45,6 +46,9 @@ import com.flashkey.testsupport.TestTopics;
  * it. Either way: 503 with Retry-After, the row (if written) stays RECEIVED, and the provider's retry publishes it
  * once Kafka takes writes again, in the second case without restarting the service.
  */
+// The context owns this class's own database/topics/keys: closed after the class, so its consumers and loops
+// do not run on, against dropped resources and in the same consumer groups, beside the next class.
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 class KafkaOutageTests {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -35,6 +36,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * until Kafka knows payment.succeeded, which the test creates late), the warm-up records and publishes nothing, and
  * the service is ready afterwards and records real webhooks.
  */
+// The context owns this class's own database/topics/keys: closed after the class, so its consumers and loops
+// do not run on, against dropped resources and in the same consumer groups, beside the next class.
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "30s")
 class WebhookWarmUpTests {

@@ -15,6 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -39,6 +40,9 @@ import static org.awaitility.Awaitility.await;
  * The outbox relay is woken by the commit of the row that needs it: with its safety poll an hour away, the order.paid
  * a payment's transition writes is published at once (within the capture's patience), not at the next poll.
  */
+// The context owns this class's own database/topics/keys: closed after the class, so its consumers and loops
+// do not run on, against dropped resources and in the same consumer groups, beside the next class.
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "flashkey.order.outbox.poll-interval=1h", "flashkey.order.warm-up.enabled=false",
         "flashkey.order.topic-partitions=1",
