@@ -247,6 +247,9 @@ class PlaceOrderApiTests {
         assertThat(order.get("payment").propertyNames()).containsExactly("provider", "url");
         assertThat(order.get("amount").asString()).isEqualTo("10.00");
         assertThat(order.get("status").asString()).isEqualTo("PENDING_PAYMENT");
+        // as the codecs wrote it: ISO-8601 in UTC, not a number
+        assertThat(order.get("expiresAt").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
+        assertThat(order.get("payment").get("url").asString()).endsWith("?orderNo=" + order.get("orderNo").asString());
         assertThat(accepted.getResponseHeaders().getContentLength()).isPositive();
     }
 
