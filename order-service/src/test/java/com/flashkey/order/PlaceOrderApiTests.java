@@ -49,8 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "flashkey.order.warm-up.enabled=false", "flashkey.order.topic-partitions=1",
-        // No consumers: nothing here reads a topic, and members of this cached context in the shared consumer group
-        // would slow the rebalances of the classes that do.
+        // No consumers: nothing here reads a topic, and the context stays cached while later classes run.
         "spring.kafka.listener.auto-startup=false",
         "flashkey.order.catalog-timeout=5s", "flashkey.order.inventory-timeout=5s", "spring.data.redis.timeout=10s" })
 @AutoConfigureWebTestClient(timeout = "30s")
