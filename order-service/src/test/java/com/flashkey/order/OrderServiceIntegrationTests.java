@@ -51,6 +51,7 @@ import com.flashkey.order.order.OrderStore;
 import com.flashkey.order.support.EventCapture;
 import com.flashkey.order.support.ShardDatabases;
 import com.flashkey.order.support.StandIns;
+import com.flashkey.order.support.TestOrderService;
 import com.flashkey.testsupport.TestInfrastructure;
 import com.flashkey.testsupport.TestRedisNamespace;
 import com.flashkey.testsupport.TestTopics;
@@ -102,12 +103,7 @@ class OrderServiceIntegrationTests {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        shards.register(registry);
-        redis.registerRedis(registry);
-        registry.add("flashkey.redis.key-prefix", redis::prefix);
-        topics.registerKafka(registry);
-        registry.add("flashkey.order.catalog-url", standIns::baseUrl);
-        registry.add("flashkey.order.inventory-url", standIns::baseUrl);
+        TestOrderService.register(registry, shards, redis, topics, standIns);
     }
 
     @AfterAll

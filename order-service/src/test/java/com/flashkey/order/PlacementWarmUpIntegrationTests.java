@@ -21,6 +21,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import com.flashkey.contracts.Topics;
 import com.flashkey.order.support.ShardDatabases;
 import com.flashkey.order.support.StandIns;
+import com.flashkey.order.support.TestOrderService;
 import com.flashkey.testsupport.TestInfrastructure;
 import com.flashkey.testsupport.TestRedisNamespace;
 import com.flashkey.testsupport.TestTopics;
@@ -64,12 +65,7 @@ class PlacementWarmUpIntegrationTests {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        shards.register(registry);
-        redis.registerRedis(registry);
-        registry.add("flashkey.redis.key-prefix", redis::prefix);
-        topics.registerKafka(registry);
-        registry.add("flashkey.order.catalog-url", standIns::baseUrl);
-        registry.add("flashkey.order.inventory-url", standIns::baseUrl);
+        TestOrderService.register(registry, shards, redis, topics, standIns);
     }
 
     @AfterAll

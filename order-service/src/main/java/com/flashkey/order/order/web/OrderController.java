@@ -3,13 +3,9 @@ package com.flashkey.order.order.web;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
@@ -18,8 +14,6 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -27,13 +21,11 @@ import org.springframework.web.bind.annotation.RestController;
 import com.flashkey.order.config.OrderProperties;
 import com.flashkey.order.order.OrderCancellation;
 import com.flashkey.order.order.OrderLookup;
-import com.flashkey.order.order.OrderPlacement;
 import com.flashkey.order.order.OrderView;
-import com.flashkey.order.order.PlaceOrder;
 
 @Tag(name = "orders", description = "Place an order, read it back with the contact e-mail, ask for the codes again")
-// No class-level @Validated: WebFlux validates the constrained parameters itself (HandlerMethodValidationException);
-// @Validated added an AOP proxy that validated every order request a second time.
+// POST /api/orders is a functional endpoint (OrderRoutes, PlaceOrderHandler). No class-level @Validated: an AOP proxy
+// per call for nothing.
 @RestController
 @RequestMapping("/api/orders")
 class OrderController {
@@ -41,34 +33,17 @@ class OrderController {
     private static final Duration MINUTE = Duration.ofMinutes(1);
     private static final Duration HOUR = Duration.ofHours(1);
 
-    private final OrderPlacement placement;
     private final OrderLookup lookup;
     private final OrderCancellation cancellation;
     private final RateLimiter rateLimiter;
     private final OrderProperties.Limits limits;
 
-    OrderController(OrderPlacement placement, OrderLookup lookup, OrderCancellation cancellation,
-            RateLimiter rateLimiter, OrderProperties properties) {
-        this.placement = placement;
+    OrderController(OrderLookup lookup, OrderCancellation cancellation, RateLimiter rateLimiter,
+            OrderProperties properties) {
         this.lookup = lookup;
         this.cancellation = cancellation;
         this.rateLimiter = rateLimiter;
         this.limits = properties.limits();
-    }
-
-    @Operation(summary = "Place an order (reserve stock, 202 with the payment link; 409 problem when refused); "
-            + "same Idempotency-Key, same answer")
-    @PostMapping
-    Mono<ResponseEntity<?>> placeOrder(
-            @RequestHeader("Idempotency-Key") @Size(min = 1, max = 100) @Pattern(regexp = "[A-Za-z0-9_.:-]+") String idempotencyKey,
-            @Valid @RequestBody PlaceOrderRequest body, ServerHttpRequest request) {
-        Locale locale = request.getHeaders().getAcceptLanguageAsLocales().stream().findFirst().orElse(Locale.ENGLISH);
-        PlaceOrder command = new PlaceOrder(body.sku(), body.quantity(), body.email(), locale.toLanguageTag(),
-                idempotencyKey, body.phone());
-        // A refusal is an answer, not an exception: no stack trace and no exception handling per sold-out buyer.
-        return placement.placeOrder(command).map(answer -> answer.accepted() != null
-                ? ResponseEntity.status(HttpStatus.ACCEPTED).body(answer.accepted())
-                : Problems.response(HttpStatus.CONFLICT, answer.rejection().code(), answer.detail(), null));
     }
 
     @Operation(summary = "Read an order with its contact e-mail; codes only once delivered; 404 for unknown or wrong e-mail alike")

@@ -12,6 +12,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -108,34 +109,25 @@ class ProblemAdvice {
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> invalidBody(WebExchangeBindException ex) {
-        List<Map<String, String>> errors = ex.getFieldErrors().stream()
-                .map(e -> Map.of("field", e.getField(), "message", String.valueOf(e.getDefaultMessage()))).toList();
-        ResponseEntity<ProblemDetail> response = problem(HttpStatus.BAD_REQUEST, "validation", "the request is invalid", null);
-        response.getBody().setProperty("errors", errors);
-        return response;
+        return invalid(ex.getFieldErrors().stream()
+                .map(e -> Problems.fieldError(e.getField(), String.valueOf(e.getDefaultMessage()))).toList());
     }
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> invalidParameter(HandlerMethodValidationException ex) {
-        List<Map<String, String>> errors = ex.getParameterValidationResults().stream()
-                .flatMap(r -> r.getResolvableErrors().stream().map(e -> Map.of("field",
-                        parameterName(r.getMethodParameter().getParameterName()), "message",
+        return invalid(ex.getParameterValidationResults().stream()
+                .flatMap(r -> r.getResolvableErrors().stream().map(e -> Problems.fieldError(
+                        String.valueOf(r.getMethodParameter().getParameterName()),
                         String.valueOf(e.getDefaultMessage()))))
-                .toList();
-        ResponseEntity<ProblemDetail> response = problem(HttpStatus.BAD_REQUEST, "validation", "the request is invalid", null);
-        response.getBody().setProperty("errors", errors);
-        return response;
+                .toList());
     }
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> badInput(ServerWebInputException ex) {
         if (ex instanceof MissingRequestValueException missing) {
-            ResponseEntity<ProblemDetail> response = problem(HttpStatus.BAD_REQUEST, "validation",
-                    missing.getName() + " is required", null);
-            response.getBody().setProperty("errors", List.of(Map.of("field", missing.getName(), "message", "required")));
-            return response;
+            return badRequest(Problems.missing(missing.getName()));
         }
-        return problem(HttpStatus.BAD_REQUEST, "validation", "the request could not be read", null);
+        return problem(HttpStatus.BAD_REQUEST, Problems.VALIDATION, Problems.UNREADABLE, null);
     }
 
     @ExceptionHandler
@@ -167,8 +159,12 @@ class ProblemAdvice {
         return false;
     }
 
-    private static String parameterName(String name) {
-        return "idempotencyKey".equals(name) ? "Idempotency-Key" : String.valueOf(name);
+    private static ResponseEntity<ProblemDetail> invalid(List<Map<String, String>> errors) {
+        return badRequest(Problems.invalid(Problems.INVALID, errors));
+    }
+
+    private static ResponseEntity<ProblemDetail> badRequest(ProblemDetail body) {
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String code, String detail,

@@ -2,6 +2,8 @@ package com.flashkey.order.order.web;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -14,17 +16,50 @@ final class Problems {
 
     private static final String TYPE_BASE = "https://flashkey.dev/problems/";
 
+    static final String VALIDATION = "validation";
+
+    /** The detail of a validation problem that lists its errors. */
+    static final String INVALID = "the request is invalid";
+
+    /** The detail of a body that cannot be read (malformed JSON, none at all, or too large). */
+    static final String UNREADABLE = "the request could not be read";
+
     private Problems() {
     }
 
     static ResponseEntity<ProblemDetail> response(HttpStatus status, String code, String detail, Duration retryAfter) {
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
-        body.setType(URI.create(TYPE_BASE + code));
-        body.setTitle(status.getReasonPhrase());
         ResponseEntity.BodyBuilder builder = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (retryAfter != null) {
             builder.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
         }
-        return builder.body(body);
+        return builder.body(of(status, code, detail));
+    }
+
+    static ProblemDetail of(HttpStatus status, String code, String detail) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+        body.setType(URI.create(type(code)));
+        body.setTitle(status.getReasonPhrase());
+        return body;
+    }
+
+    /** A 400 {@code validation} problem listing what is wrong. */
+    static ProblemDetail invalid(String detail, List<Map<String, String>> errors) {
+        ProblemDetail body = of(HttpStatus.BAD_REQUEST, VALIDATION, detail);
+        body.setProperty("errors", errors);
+        return body;
+    }
+
+    /** A required parameter or header is absent. */
+    static ProblemDetail missing(String name) {
+        return invalid(name + " is required", List.of(fieldError(name, "required")));
+    }
+
+    /** One entry of a validation problem's {@code errors}. */
+    static Map<String, String> fieldError(String field, String message) {
+        return Map.of("field", field, "message", message);
+    }
+
+    static String type(String code) {
+        return TYPE_BASE + code;
     }
 }
