@@ -25,6 +25,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
@@ -47,6 +48,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the API docs of the route, and that every answer is written on the event loop of the request's own connection,
  * whichever thread (Lettuce, an HTTP client loop, Kafka) completed the placement.
  */
+// The context owns this class's own database/topics/keys: closed after the class, so its consumers and loops
+// do not run on, against dropped resources and in the same consumer groups, beside the next class.
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "flashkey.order.warm-up.enabled=false", "flashkey.order.topic-partitions=1",
         // No consumers: nothing here reads a topic, and the context stays cached while later classes run.
