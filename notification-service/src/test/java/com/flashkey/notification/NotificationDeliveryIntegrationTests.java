@@ -110,10 +110,6 @@ class NotificationDeliveryIntegrationTests {
         registry.add("spring.mail.port", SMTP::getPort);
         registry.add("flashkey.notification.partitions", () -> 2);
         // Short back-off so retries finish within a test: now, +300 ms, +600 ms, +1.2 s, +2 s.
-        // Each retry level's consumer waits for its partition's due time and then for a fetch; with the service's
-        // idle fetch wait (5 s) every level adds 10-15 s, which would make the five attempts of the retry tests
-        // take over a minute. The retry path is what these tests prove, not the idle tuning.
-        registry.add("spring.kafka.consumer.fetch-max-wait", () -> "500ms");
         registry.add("flashkey.notification.retry.attempts", () -> 5);
         registry.add("flashkey.notification.retry.initial-delay", () -> "300ms");
         registry.add("flashkey.notification.retry.multiplier", () -> 2.0);
