@@ -49,9 +49,10 @@ public record NotificationProperties(@NotNull URI orderPageUrl, @NotBlank String
      * @param initialDelay back-off before the first retry
      * @param multiplier   back-off growth per retry
      * @param maxDelay     back-off ceiling
+     * @param concurrency  consumers per retry-level and dead-letter container (each level is a container of its own)
      */
     public record Retry(@Min(1) int attempts, @NotNull Duration initialDelay, @DecimalMin("1.0") double multiplier,
-            @NotNull Duration maxDelay) {
+            @NotNull Duration maxDelay, @Min(1) int concurrency) {
     }
 
     /**

@@ -75,7 +75,8 @@ class DeliveryListener {
             traversingCauses = "true",
             retryTopicSuffix = "-retry",
             dltTopicSuffix = ".DLT",
-            topicSuffixingStrategy = TopicSuffixingStrategy.SUFFIX_WITH_INDEX_VALUE)
+            topicSuffixingStrategy = TopicSuffixingStrategy.SUFFIX_WITH_INDEX_VALUE,
+            concurrency = "${flashkey.notification.retry.concurrency}")
     @KafkaListener(topics = { "#{@topicNames.of('keys.allocated')}", "#{@topicNames.of('delivery.resend-requested')}" },
             concurrency = "${flashkey.notification.listener-concurrency}")
     Mono<Void> onDeliveryEvent(ConsumerRecord<String, byte[]> record) {
