@@ -1,6 +1,7 @@
 package com.flashkey.inventory.cardkey;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -101,11 +102,12 @@ public class CardKeyRepository {
         for (int i = 0; i < ids.size(); i++) {
             sql.append(i == 0 ? "?" : ",?");
         }
-        DatabaseClient.GenericExecuteSpec spec = db.sql(sql.append(')').toString()).bind(0, orderNo).bind(1, at);
-        for (int i = 0; i < ids.size(); i++) {
-            spec = spec.bind(i + 2, ids.get(i));
-        }
-        return spec.fetch().rowsUpdated();
+        // One bindValues call: each bind(i, v) copies the spec's whole binding map.
+        List<Object> values = new ArrayList<>(ids.size() + 2);
+        values.add(orderNo);
+        values.add(at);
+        values.addAll(ids);
+        return db.sql(sql.append(')').toString()).bindValues(values).fetch().rowsUpdated();
     }
 
     static long number(Object value) {

@@ -17,6 +17,7 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.NoTransactionException;
 import org.springframework.transaction.reactive.TransactionSynchronization;
@@ -75,16 +76,18 @@ public class OrderStore {
         for (int i = 0; i < placed.size(); i++) {
             sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?,?,?,'PENDING_PAYMENT',0,1,?,?,?)");
         }
-        DatabaseClient.GenericExecuteSpec spec = shards.get(shard).db().sql(sql.toString());
-        int p = 0;
+        // One bindValues call: each bind(i, v) copies the spec's whole binding map, quadratic in a batch's
+        // thousands of markers (7% of order-service's CPU under load, profile of 2026-12-03).
+        List<Object> values = new ArrayList<>(placed.size() * 10);
         for (OrderPlaced o : placed) {
-            spec = spec.bind(p++, o.orderNo()).bind(p++, o.sku()).bind(p++, o.quantity()).bind(p++, o.buyerEmail())
-                    .bind(p++, o.amountMinor()).bind(p++, o.currency()).bind(p++, o.locale());
-            spec = o.idempotencyKey() == null ? spec.bindNull(p++, String.class) : spec.bind(p++, o.idempotencyKey());
-            spec = spec.bind(p++, utc(o.placedAt())).bind(p++, utc(o.expiresAt()));
-            spec = o.buyerPhone() == null ? spec.bindNull(p++, String.class) : spec.bind(p++, o.buyerPhone());
+            values.addAll(List.of(o.orderNo(), o.sku(), o.quantity(), o.buyerEmail(), o.amountMinor(), o.currency(),
+                    o.locale()));
+            values.add(Parameter.fromOrEmpty(o.idempotencyKey(), String.class));
+            values.add(utc(o.placedAt()));
+            values.add(utc(o.expiresAt()));
+            values.add(Parameter.fromOrEmpty(o.buyerPhone(), String.class));
         }
-        return spec.fetch().rowsUpdated();
+        return shards.get(shard).db().sql(sql.toString()).bindValues(values).fetch().rowsUpdated();
     }
 
     public Mono<Order> find(OrderNo orderNo) {

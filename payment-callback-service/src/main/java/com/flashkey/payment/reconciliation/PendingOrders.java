@@ -1,6 +1,7 @@
 package com.flashkey.payment.reconciliation;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -39,13 +40,14 @@ public class PendingOrders {
             sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,'PENDING')");
         }
         sql.append(" ON DUPLICATE KEY UPDATE order_no = order_no");
-        DatabaseClient.GenericExecuteSpec spec = db.sql(sql.toString());
-        int p = 0;
+        // One bindValues call: each bind(i, v) copies the spec's whole binding map, quadratic in a poll's
+        // markers (17% of this service's CPU under order load, profile of 2026-12-03).
+        List<Object> values = new ArrayList<>(orders.size() * 5);
         for (PendingOrder order : orders) {
-            spec = spec.bind(p++, order.orderNo()).bind(p++, order.amountMinor()).bind(p++, order.currency())
-                    .bind(p++, order.placedAt()).bind(p++, order.expiresAt());
+            values.addAll(List.of(order.orderNo(), order.amountMinor(), order.currency(), order.placedAt(),
+                    order.expiresAt()));
         }
-        return spec.fetch().rowsUpdated().then();
+        return db.sql(sql.toString()).bindValues(values).fetch().rowsUpdated().then();
     }
 
     public Mono<PendingOrder> find(String orderNo) {
