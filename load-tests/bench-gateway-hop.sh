@@ -84,7 +84,7 @@ wait_up $CATALOG_PORT
 b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
 now=$(date +%s)
 header=$(printf '%s' '{"alg":"HS256","typ":"JWT"}' | b64url)
-payload=$(printf '{"iss":"flashkey","sub":"bench","roles":["admin"],"iat":%d,"exp":%d}' "$now" $((now + 3600)) | b64url)
+payload=$(printf '{"iss":"flashkey","aud":"flashkey-admin","sub":"bench","roles":["admin"],"iat":%d,"exp":%d}' "$now" $((now + 3600)) | b64url)
 key=$(printf '%s' "$JWT_SECRET" | od -An -v -tx1 | tr -d ' \n')
 sig=$(printf '%s' "$header.$payload" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key" -binary | b64url)
 body=$(printf '{"sku":"%s","name":"Bench card","description":"gateway hop benchmark","price":"10.00","currency":"CNY","saleStartsAt":"%s","saleEndsAt":"%s","perBuyerLimit":2,"active":true}' \

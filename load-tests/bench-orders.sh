@@ -137,7 +137,7 @@ token() {
   local now header payload key sig
   now=$(date +%s)
   header=$(printf '%s' '{"alg":"HS256","typ":"JWT"}' | b64url)
-  payload=$(printf '{"iss":"flashkey","sub":"bench","roles":["admin"],"iat":%d,"exp":%d}' "$now" "$((now + 3600))" | b64url)
+  payload=$(printf '{"iss":"flashkey","aud":"flashkey-admin","sub":"bench","roles":["admin"],"iat":%d,"exp":%d}' "$now" "$((now + 3600))" | b64url)
   key=$(printf '%s' "$JWT_SECRET" | od -An -v -tx1 | tr -d ' \n')
   sig=$(printf '%s' "$header.$payload" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key" -binary | b64url)
   printf '%s.%s.%s' "$header" "$payload" "$sig"

@@ -39,7 +39,7 @@ import base64, hashlib, hmac, json, sys, time
 b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
 header = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
 now = int(time.time())
-claims = b64(json.dumps({"iss": "flashkey", "sub": "bench", "roles": ["admin"], "iat": now, "exp": now + 3600}).encode())
+claims = b64(json.dumps({"iss": "flashkey", "aud": "flashkey-admin", "sub": "bench", "roles": ["admin"], "iat": now, "exp": now + 3600}).encode())
 sig = b64(hmac.new(sys.argv[1].encode(), f"{header}.{claims}".encode(), hashlib.sha256).digest())
 print(f"{header}.{claims}.{sig}")
 PY

@@ -153,6 +153,8 @@ first, then the service's `config` values merged over them (values win).
 {{- define "flashkey.applicationYaml" -}}
 {{- $root := .root -}}{{- $v := $root.Values -}}
 {{- $flashkey := dict "kafka" (dict "topic-prefix" $v.kafka.topicPrefix) "redis" (dict "key-prefix" $v.redis.keyPrefix) -}}
+{{- /* admin token checks, the same in every service (the secret comes from jwt.existingSecret) */ -}}
+{{- $_ := set $flashkey "security" (dict "audience" $v.jwt.audience "max-token-lifetime" $v.jwt.maxTokenLifetime) -}}
 {{- if include "flashkey.usesDeliveryKeys" . -}}
 {{- $_ := set $flashkey "delivery" (dict "active-key-id" $v.deliveryKeys.activeKeyId) -}}
 {{- end -}}

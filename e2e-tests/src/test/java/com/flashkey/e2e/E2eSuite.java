@@ -126,6 +126,11 @@ public final class E2eSuite implements AutoCloseable {
         return System.getenv().getOrDefault("FLASHKEY_JWT_SECRET", "flashkey-local-dev-jwt-secret-0123456789abcdef");
     }
 
+    /** The audience the suite's services require of admin tokens (bin/flashkey passes it on as it is). */
+    String jwtAudience() {
+        return System.getenv().getOrDefault("FLASHKEY_JWT_AUDIENCE", "flashkey-admin");
+    }
+
     String simpaySecret() {
         return System.getenv().getOrDefault("FLASHKEY_SIMPAY_SECRET", "simpay-local-dev-secret-0001");
     }

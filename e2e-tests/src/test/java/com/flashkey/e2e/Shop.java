@@ -122,12 +122,12 @@ final class Shop {
         }
     }
 
-    /** HS256 JWT with role admin, as `bin/flashkey token` mints it. */
+    /** HS256 JWT with role admin, as `bin/flashkey token` mints it (the services require aud, iat and exp). */
     String adminToken() {
         long now = Instant.now().getEpochSecond();
         String header = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}");
-        String claims = b64("{\"sub\":\"e2e-tests\",\"iss\":\"flashkey\",\"roles\":[\"admin\"],\"iat\":%d,\"exp\":%d}"
-                .formatted(now, now + 600));
+        String claims = b64(("{\"sub\":\"e2e-tests\",\"iss\":\"flashkey\",\"aud\":\"%s\",\"roles\":[\"admin\"],"
+                + "\"iat\":%d,\"exp\":%d}").formatted(suite.jwtAudience(), now, now + 600));
         return header + "." + claims + "." + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(hmac(suite.jwtSecret(), header + "." + claims));
     }

@@ -342,6 +342,21 @@ class FlashKeyChartTests {
         }
 
         @Test
+        void whenTheAdminTokenSettingsAreSetThenEveryServiceChecksTheSameAudienceAndLifetimeCap() {
+            for (String component : SERVICES.values()) {
+                assertThat(defaults().applicationYaml(component)).as(component).contains("audience: flashkey-admin",
+                        "max-token-lifetime: 12h");
+            }
+            RenderedChart changed = RenderedChart.render(t -> t.set("jwt.audience", "shop-ops")
+                .set("jwt.maxTokenLifetime", "30m"));
+            for (String component : SERVICES.values()) {
+                assertThat(changed.applicationYaml(component)).as(component).contains("audience: shop-ops", "max-token-lifetime: 30m");
+                assertThat(checksum(changed, component)).as("%s pods roll", component)
+                        .isNotEqualTo(checksum(defaults(), component));
+            }
+        }
+
+        @Test
         void whenASpringConfigChangesThenOnlyThatServicesPodsRoll() {
             RenderedChart changed = RenderedChart.render(t -> t.set("catalog.config.flashkey.catalog.cache-ttl", "30s"));
 
@@ -454,6 +469,8 @@ class FlashKeyChartTests {
                 image.pullPolicy                             | Sometimes
                 kafka.bootstrap                              | not a host list
                 database.existingSecret                      | Not_A_Name
+                jwt.maxTokenLifetime                         | forever
+                jwt.audience                                 | ''
                 catalog.replicas                             | 3
                 unknownTopLevel                              | x
                 """)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -101,6 +102,47 @@ class InventoryApiTests {
                         "another-secret-that-is-long-enough-0123456789")))
                 .exchange().expectStatus().isUnauthorized();
         web.post().uri("/api/admin/inventory/rebuild").exchange().expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void whenTheAdminTokenHasNoExpiryOrNoIssuedAtThenItIs401() {
+        expectUnauthorized(AdminTokens.admin(claims -> claims.expirationTime(null)));
+        expectUnauthorized(AdminTokens.admin(claims -> claims.issueTime(null)));
+    }
+
+    @Test
+    void whenTheAdminTokenLivesLongerThanTheCapThenItIs401() {
+        Instant now = Instant.now();
+        expectUnauthorized(AdminTokens.admin(claims -> claims.issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(AdminTokens.MAX_LIFETIME).plusSeconds(1)))));
+        // Issued "in the future": exp - iat under the cap, yet the token would outlive it.
+        expectUnauthorized(AdminTokens.admin(claims -> claims.issueTime(Date.from(now.plus(Duration.ofDays(30))))
+                .expirationTime(Date.from(now.plus(Duration.ofDays(30)).plusSeconds(60)))));
+    }
+
+    @Test
+    void whenTheAdminTokenHasAWrongOrNoAudienceThenItIs401() {
+        expectUnauthorized(AdminTokens.admin(claims -> claims.audience("flashkey-storefront")));
+        expectUnauthorized(AdminTokens.admin(claims -> claims.audience((String) null)));
+    }
+
+    @Test
+    void whenTheAdminTokenLivesExactlyTheCapAndListsTheAudienceThenItIsAccepted() {
+        Instant now = Instant.now();
+        String token = AdminTokens.admin(claims -> claims.issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(AdminTokens.MAX_LIFETIME)))
+                .audience(List.of("flashkey-storefront", AdminTokens.AUDIENCE)));
+        web.get().uri("/api/admin/products/API-CAP/inventory").headers(h -> h.setBearerAuth(token)).exchange()
+                .expectStatus().isOk();
+    }
+
+    private void expectUnauthorized(String token) {
+        web.get().uri("/api/admin/products/API-1/inventory").headers(h -> h.setBearerAuth(token)).exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/unauthorized");
+        web.post().uri("/api/admin/inventory/rebuild").headers(h -> h.setBearerAuth(token)).exchange()
+                .expectStatus().isUnauthorized();
     }
 
     @Test

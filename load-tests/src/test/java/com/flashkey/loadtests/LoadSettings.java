@@ -8,7 +8,7 @@ import java.time.Duration;
  * {@code ./mvnw -pl load-tests gatling:test -Dsimulation=com.flashkey.loadtests.FlashSaleSimulation -Drate=300}.
  */
 record LoadSettings(String baseUrl, String directUrl, int rate, Duration rampUp, Duration hold, int stock,
-        int buyers, String simpaySecret, String jwtSecret, String runId) {
+        int buyers, String simpaySecret, String jwtSecret, String jwtAudience, String runId) {
 
     static LoadSettings fromSystemProperties() {
         return new LoadSettings(
@@ -21,6 +21,7 @@ record LoadSettings(String baseUrl, String directUrl, int rate, Duration rampUp,
                 Integer.getInteger("buyers", 100_000),
                 System.getProperty("simpaySecret", env("FLASHKEY_SIMPAY_SECRET", "simpay-local-dev-secret-0001")),
                 System.getProperty("jwtSecret", env("FLASHKEY_JWT_SECRET", "flashkey-local-dev-jwt-secret-0123456789abcdef")),
+                System.getProperty("jwtAudience", env("FLASHKEY_JWT_AUDIENCE", "flashkey-admin")),
                 System.getProperty("runId", Long.toString(System.currentTimeMillis(), 36).toUpperCase()));
     }
 

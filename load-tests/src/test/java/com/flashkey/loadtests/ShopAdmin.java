@@ -55,8 +55,9 @@ final class ShopAdmin {
     String adminToken() {
         long now = Instant.now().getEpochSecond();
         String header = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}");
-        String claims = b64("{\"sub\":\"load-tests\",\"iss\":\"flashkey\",\"roles\":[\"admin\"],\"iat\":%d,\"exp\":%d}"
-                .formatted(now, now + 3600));
+        // iss, aud, iat and exp are all required; an hour is below the services' lifetime cap (12 h by default).
+        String claims = b64("{\"sub\":\"load-tests\",\"iss\":\"flashkey\",\"aud\":\"%s\",\"roles\":[\"admin\"],"
+                .formatted(settings.jwtAudience()) + "\"iat\":%d,\"exp\":%d}".formatted(now, now + 3600));
         return header + "." + claims + "." + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(hmac(settings.jwtSecret(), header + "." + claims));
     }

@@ -1,7 +1,10 @@
 package com.flashkey.catalog.config;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import javax.crypto.SecretKey;
@@ -18,7 +21,17 @@ import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -45,8 +58,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code /api/admin/**} and the actuator endpoints other than the probes and the metrics scrape need an HS256 JWT
- * issued by {@code flashkey} whose {@code roles} claim contains {@code admin}. Failures answer problem+json: 401
- * {@code unauthorized} for a missing, expired or forged token, 403 {@code forbidden} for a token without the role.
+ * issued by {@code flashkey} whose {@code roles} claim contains {@code admin}, whose audience holds
+ * {@code flashkey.security.audience} and whose lifetime ({@code exp - iat}, both required) is at most
+ * {@code flashkey.security.max-token-lifetime}. Failures answer problem+json: 401 {@code unauthorized} for a
+ * missing, expired, forged or otherwise invalid token, 403 {@code forbidden} for a token without the role.
  * <p>
  * Spring Security sees those paths only: public reads (the hot path of a sale), probes, the scrape and the API docs
  * never enter its filter. Stateless: no request cache (it created a WebSession, with two thread hops, per request),
@@ -57,6 +72,9 @@ import tools.jackson.databind.json.JsonMapper;
 class SecurityConfig {
 
     static final String ISSUER = "flashkey";
+
+    /** Clock skew allowed on {@code exp}, {@code nbf} and {@code iat}: Spring Security's default. */
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
     private static final PathPattern ADMIN = PathPatternParser.defaultInstance.parse("/api/admin/**");
     private static final PathPattern ACTUATOR = PathPatternParser.defaultInstance.parse("/actuator/**");
@@ -135,9 +153,35 @@ class SecurityConfig {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withSecretKey(key)
             .macAlgorithm(MacAlgorithm.HS256)
             .build();
-        // Signature, expiry (with the default 60 s clock skew) and issuer.
-        decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(ISSUER));
+        decoder.setJwtValidator(adminTokenValidator(ISSUER, properties.audience(), properties.maxTokenLifetime()));
         return decoder;
+    }
+
+    /**
+     * The admin token checks, the same in the gateway and every service: signature (the decoder), {@code exp}
+     * required and not passed ({@link JwtTimestampValidator} accepts a token without {@code exp} unless told not
+     * to, which made such a token valid forever), issuer, audience, {@code iat} required and not in the future, and
+     * {@code exp - iat} at most {@code maxLifetime}, so no token outlives the cap however it was minted.
+     */
+    static OAuth2TokenValidator<Jwt> adminTokenValidator(String issuer, String audience, Duration maxLifetime) {
+        JwtTimestampValidator timestamps = new JwtTimestampValidator(CLOCK_SKEW);
+        timestamps.setAllowEmptyExpiryClaim(false);
+        return JwtValidators.createDefaultWithValidators(List.of(timestamps, new JwtIssuerValidator(issuer),
+                new JwtAudienceValidator(audience),
+                new JwtClaimValidator<Instant>(JwtClaimNames.IAT,
+                        iat -> iat != null && !iat.isAfter(Instant.now().plus(CLOCK_SKEW))),
+                jwt -> lifetimeAtMost(jwt, maxLifetime)));
+    }
+
+    private static OAuth2TokenValidatorResult lifetimeAtMost(Jwt jwt, Duration maxLifetime) {
+        Instant issuedAt = jwt.getIssuedAt();
+        Instant expiresAt = jwt.getExpiresAt();
+        // A missing claim is refused by its own validator above.
+        if (issuedAt == null || expiresAt == null || !expiresAt.isAfter(issuedAt.plus(maxLifetime))) {
+            return OAuth2TokenValidatorResult.success();
+        }
+        return OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN,
+                "The token's lifetime (exp - iat) exceeds " + maxLifetime, null));
     }
 
     private Mono<Void> writeProblem(ServerWebExchange exchange, HttpStatus status, String code, String detail) {

@@ -1,11 +1,12 @@
 package com.flashkey.gateway.security;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import javax.crypto.spec.SecretKeySpec;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -16,10 +17,17 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -38,13 +46,16 @@ import org.springframework.web.cors.reactive.CorsConfigurationSource;
 import org.springframework.web.cors.reactive.CorsWebFilter;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 
+import com.flashkey.gateway.config.AdminTokenProperties;
 import com.flashkey.gateway.config.GatewayProperties;
 import com.flashkey.gateway.problem.Problems;
 
 /**
  * Admin routes ({@code /api/admin/**}, proxied or the gateway's own) need a JWT whose {@code roles} claim holds
- * {@code admin} and whose issuer is {@code flashkey}; everything else is public (no session, no CSRF: a
- * stateless API). The security filter chain runs on the admin paths only; public requests never enter it.
+ * {@code admin}, whose issuer is {@code flashkey}, whose audience holds {@code flashkey.security.audience} and whose
+ * lifetime ({@code exp - iat}, both required) is at most {@code flashkey.security.max-token-lifetime}; everything
+ * else is public (no session, no CSRF: a stateless API). The security filter chain runs on the admin paths only;
+ * public requests never enter it.
  * Security headers ({@link EdgeHeadersWebFilter}) and CORS for the storefront origins (Spring's
  * {@link CorsWebFilter}) apply to every path, ahead of the chain; the firewall checks every request.
  */
@@ -54,6 +65,9 @@ class SecurityConfig {
 
     /** The paths that need an admin token: the only ones the security filter chain runs on. */
     static final String ADMIN_PATHS = "/api/admin/**";
+
+    /** Clock skew allowed on {@code exp}, {@code nbf} and {@code iat}: Spring Security's default. */
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder) {
@@ -111,14 +125,13 @@ class SecurityConfig {
 
     /** HS256 with the shared secret locally; the identity provider's JWK set when a JWKS URI is configured. */
     @Bean
-    ReactiveJwtDecoder jwtDecoder(GatewayProperties properties,
-            @Value("${flashkey.security.jwt-secret}") String secret) {
+    ReactiveJwtDecoder jwtDecoder(GatewayProperties properties, AdminTokenProperties tokens) {
         NimbusReactiveJwtDecoder decoder;
         if (properties.security().jwksUri() != null) {
             decoder = NimbusReactiveJwtDecoder.withJwkSetUri(properties.security().jwksUri().toString()).build();
         }
         else {
-            byte[] key = secret.getBytes(StandardCharsets.UTF_8);
+            byte[] key = tokens.jwtSecret().getBytes(StandardCharsets.UTF_8);
             if (key.length < 32) {
                 throw new IllegalStateException("flashkey.security.jwt-secret must be at least 32 bytes for HS256");
             }
@@ -126,10 +139,36 @@ class SecurityConfig {
                 .macAlgorithm(MacAlgorithm.HS256)
                 .build();
         }
-        OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(
-                JwtValidators.createDefaultWithIssuer(properties.security().issuer()));
-        decoder.setJwtValidator(validator);
+        decoder.setJwtValidator(adminTokenValidator(properties.security().issuer(), tokens.audience(),
+                tokens.maxTokenLifetime()));
         return decoder;
+    }
+
+    /**
+     * The admin token checks, the same in the gateway and every service: signature (the decoder), {@code exp}
+     * required and not passed ({@link JwtTimestampValidator} accepts a token without {@code exp} unless told not
+     * to, which made such a token valid forever), issuer, audience, {@code iat} required and not in the future, and
+     * {@code exp - iat} at most {@code maxLifetime}, so no token outlives the cap however it was minted.
+     */
+    static OAuth2TokenValidator<Jwt> adminTokenValidator(String issuer, String audience, Duration maxLifetime) {
+        JwtTimestampValidator timestamps = new JwtTimestampValidator(CLOCK_SKEW);
+        timestamps.setAllowEmptyExpiryClaim(false);
+        return JwtValidators.createDefaultWithValidators(List.of(timestamps, new JwtIssuerValidator(issuer),
+                new JwtAudienceValidator(audience),
+                new JwtClaimValidator<Instant>(JwtClaimNames.IAT,
+                        iat -> iat != null && !iat.isAfter(Instant.now().plus(CLOCK_SKEW))),
+                jwt -> lifetimeAtMost(jwt, maxLifetime)));
+    }
+
+    private static OAuth2TokenValidatorResult lifetimeAtMost(Jwt jwt, Duration maxLifetime) {
+        Instant issuedAt = jwt.getIssuedAt();
+        Instant expiresAt = jwt.getExpiresAt();
+        // A missing claim is refused by its own validator above.
+        if (issuedAt == null || expiresAt == null || !expiresAt.isAfter(issuedAt.plus(maxLifetime))) {
+            return OAuth2TokenValidatorResult.success();
+        }
+        return OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN,
+                "The token's lifetime (exp - iat) exceeds " + maxLifetime, null));
     }
 
     /**

@@ -1,6 +1,9 @@
 package com.flashkey.inventory.config;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 
 import javax.crypto.spec.SecretKeySpec;
 
@@ -11,7 +14,17 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -27,12 +40,21 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Admin routes need an HS256 JWT issued by {@code flashkey} whose {@code roles} contain {@code admin}. */
+/**
+ * Admin routes need an HS256 JWT issued by {@code flashkey} whose {@code roles} contain {@code admin}, whose audience
+ * holds {@code flashkey.security.audience} and whose lifetime ({@code exp - iat}, both required) is at most
+ * {@code flashkey.security.max-token-lifetime}.
+ */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
 
     /** The paths that need a token; nothing else enters the security chain. */
     static final String ADMIN = "/api/admin/**";
+
+    static final String ISSUER = "flashkey";
+
+    /** Clock skew allowed on {@code exp}, {@code nbf} and {@code iat}: Spring Security's default. */
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -41,8 +63,35 @@ class SecurityConfig {
         var key = new SecretKeySpec(security.jwtSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256)
                 .build();
-        decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer("flashkey"));
+        decoder.setJwtValidator(adminTokenValidator(ISSUER, security.audience(), security.maxTokenLifetime()));
         return decoder;
+    }
+
+    /**
+     * The admin token checks, the same in the gateway and every service: signature (the decoder), {@code exp}
+     * required and not passed ({@link JwtTimestampValidator} accepts a token without {@code exp} unless told not
+     * to, which made such a token valid forever), issuer, audience, {@code iat} required and not in the future, and
+     * {@code exp - iat} at most {@code maxLifetime}, so no token outlives the cap however it was minted.
+     */
+    static OAuth2TokenValidator<Jwt> adminTokenValidator(String issuer, String audience, Duration maxLifetime) {
+        JwtTimestampValidator timestamps = new JwtTimestampValidator(CLOCK_SKEW);
+        timestamps.setAllowEmptyExpiryClaim(false);
+        return JwtValidators.createDefaultWithValidators(List.of(timestamps, new JwtIssuerValidator(issuer),
+                new JwtAudienceValidator(audience),
+                new JwtClaimValidator<Instant>(JwtClaimNames.IAT,
+                        iat -> iat != null && !iat.isAfter(Instant.now().plus(CLOCK_SKEW))),
+                jwt -> lifetimeAtMost(jwt, maxLifetime)));
+    }
+
+    private static OAuth2TokenValidatorResult lifetimeAtMost(Jwt jwt, Duration maxLifetime) {
+        Instant issuedAt = jwt.getIssuedAt();
+        Instant expiresAt = jwt.getExpiresAt();
+        // A missing claim is refused by its own validator above.
+        if (issuedAt == null || expiresAt == null || !expiresAt.isAfter(issuedAt.plus(maxLifetime))) {
+            return OAuth2TokenValidatorResult.success();
+        }
+        return OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN,
+                "The token's lifetime (exp - iat) exceeds " + maxLifetime, null));
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package com.flashkey.inventory.config;
 
+import java.time.Duration;
 import java.util.Map;
 
 import jakarta.validation.constraints.NotBlank;
@@ -7,6 +8,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -28,14 +30,19 @@ public final class SharedProperties {
     public record Kafka(@NotNull String topicPrefix) {
     }
 
-    /** @param jwtSecret HS256 secret (UTF-8) of admin JWTs; at least 32 bytes */
+    /**
+     * @param jwtSecret        HS256 secret (UTF-8) of admin JWTs; at least 32 bytes
+     * @param audience         the {@code aud} claim of an admin JWT must contain this value
+     * @param maxTokenLifetime longest accepted {@code exp - iat}; a token without {@code exp} or {@code iat} is refused
+     */
     @Validated
     @ConfigurationProperties("flashkey.security")
-    public record Security(@NotBlank @Size(min = 32) String jwtSecret) {
+    public record Security(@NotBlank @Size(min = 32) String jwtSecret, @NotBlank String audience,
+            @NotNull @DurationMin(seconds = 1) Duration maxTokenLifetime) {
 
         @Override
         public String toString() {
-            return "Security[jwtSecret=***]";
+            return "Security[jwtSecret=***, audience=" + audience + ", maxTokenLifetime=" + maxTokenLifetime + "]";
         }
     }
 

@@ -290,6 +290,57 @@ class ProductApiTests {
     }
 
     @Test
+    void whenTokenHasNoExpiryOrNoIssuedAtThen401AndNothingIsWritten() {
+        String sku = uniqueSku("NOEXP");
+        for (String token : List.of(AdminTokens.admin(claims -> claims.remove("exp")),
+                AdminTokens.admin(claims -> claims.remove("iat")))) {
+            expectProblem(adminPost(web, token, onSale(sku)).exchange(), HttpStatus.UNAUTHORIZED, "unauthorized");
+        }
+        web.get().uri("/api/products/{sku}", sku).exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void whenTokenLivesLongerThanTheCapThen401AndNothingIsWritten() {
+        String sku = uniqueSku("LONGTOKEN");
+        Instant now = Instant.now();
+        String tooLong = AdminTokens.admin(claims -> {
+            claims.put("iat", now);
+            claims.put("exp", now.plus(AdminTokens.MAX_LIFETIME).plusSeconds(1));
+        });
+        // Issued "in the future": exp - iat under the cap, yet the token would outlive it.
+        String issuedLater = AdminTokens.admin(claims -> {
+            claims.put("iat", now.plus(Duration.ofDays(30)));
+            claims.put("exp", now.plus(Duration.ofDays(30)).plusSeconds(60));
+        });
+        for (String token : List.of(tooLong, issuedLater)) {
+            expectProblem(adminPost(web, token, onSale(sku)).exchange(), HttpStatus.UNAUTHORIZED, "unauthorized");
+        }
+        web.get().uri("/api/products/{sku}", sku).exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void whenTokenHasAWrongOrNoAudienceThen401AndNothingIsWritten() {
+        String sku = uniqueSku("BADAUD");
+        for (String token : List.of(AdminTokens.admin(claims -> claims.put("aud", List.of("flashkey-storefront"))),
+                AdminTokens.admin(claims -> claims.remove("aud")))) {
+            expectProblem(adminPost(web, token, onSale(sku)).exchange(), HttpStatus.UNAUTHORIZED, "unauthorized");
+        }
+        web.get().uri("/api/products/{sku}", sku).exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void whenTokenLivesExactlyTheCapForTheAdminAudienceThenTheProductIsCreated() {
+        String sku = uniqueSku("CAPTOKEN");
+        Instant now = Instant.now();
+        String token = AdminTokens.admin(claims -> {
+            claims.put("iat", now);
+            claims.put("exp", now.plus(AdminTokens.MAX_LIFETIME));
+            claims.put("aud", List.of("flashkey-storefront", AdminTokens.AUDIENCE));
+        });
+        adminPost(web, token, onSale(sku)).exchange().expectStatus().isCreated();
+    }
+
+    @Test
     void whenTokenLacksTheAdminRoleThen403ForbiddenProblem() {
         String token = AdminTokens.token(AdminTokens.LOCAL_SECRET, "flashkey", List.of("buyer"),
                 Instant.now().plus(Duration.ofMinutes(5)));
