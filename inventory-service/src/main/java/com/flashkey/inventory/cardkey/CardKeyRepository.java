@@ -7,7 +7,6 @@ import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 
-import com.flashkey.inventory.config.BulkStatements;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -58,8 +57,11 @@ public class CardKeyRepository {
         for (int i = 0; i < keys.size(); i++) {
             sql.append(i == 0 ? "" : ",").append("(?, ?, ?, ?, 'AVAILABLE', ?, ?)");
         }
-        return BulkStatements.execute(db, sql.toString(), keys, (b, key) -> b.bind(sku).bind(key.fingerprint())
-                .bind(key.ciphertext()).bind(key.keyId()).bind(batchId).bind(at));
+        List<Object> values = new ArrayList<>(keys.size() * 6);
+        for (NewKey key : keys) {
+            values.addAll(List.of(sku, key.fingerprint(), key.ciphertext(), key.keyId(), batchId, at));
+        }
+        return db.sql(sql.toString()).bindValues(values).fetch().rowsUpdated();
     }
 
     public Mono<KeyCounts> counts(String sku) {

@@ -1,12 +1,12 @@
 package com.flashkey.inventory.stock;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 
-import com.flashkey.inventory.config.BulkStatements;
 
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
@@ -49,9 +49,12 @@ public class ReservationRepository {
         for (int i = 0; i < rows.size(); i++) {
             sql.append(i == 0 ? "" : ",").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         }
-        return BulkStatements.execute(db, sql.append(UPSERT_TAIL).toString(), rows, (b, r) -> b.bind(r.orderNo())
-                .bind(r.attempt()).bind(r.sku()).bind(r.quantity()).bind(r.buyer()).bind(r.deadline())
-                .bind(r.status()).bind(r.orderSeen()).bind(at).bind(at));
+        List<Object> values = new ArrayList<>(rows.size() * 10);
+        for (Reservation r : rows) {
+            values.addAll(List.of(r.orderNo(), r.attempt(), r.sku(), r.quantity(), r.buyer(), r.deadline(), r.status(),
+                    r.orderSeen(), at, at));
+        }
+        return db.sql(sql.append(UPSERT_TAIL).toString()).bindValues(values).fetch().rowsUpdated();
     }
 
     /** RESERVED -> RELEASED; with a bound, only a reservation whose deadline is not after it. */
