@@ -28,8 +28,6 @@ import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
-import org.springframework.security.oauth2.jwt.JwtClaimNames;
-import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
@@ -51,6 +49,7 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
+import com.flashkey.contracts.AdminTokenTimes;
 import com.flashkey.catalog.problem.Problems;
 
 import reactor.core.publisher.Mono;
@@ -74,7 +73,6 @@ class SecurityConfig {
     static final String ISSUER = "flashkey";
 
     /** Clock skew allowed on {@code exp}, {@code nbf} and {@code iat}: Spring Security's default. */
-    private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
     private static final PathPattern ADMIN = PathPatternParser.defaultInstance.parse("/api/admin/**");
     private static final PathPattern ACTUATOR = PathPatternParser.defaultInstance.parse("/actuator/**");
@@ -157,31 +155,16 @@ class SecurityConfig {
         return decoder;
     }
 
-    /**
-     * The admin token checks, the same in the gateway and every service: signature (the decoder), {@code exp}
-     * required and not passed ({@link JwtTimestampValidator} accepts a token without {@code exp} unless told not
-     * to, which made such a token valid forever), issuer, audience, {@code iat} required and not in the future, and
-     * {@code exp - iat} at most {@code maxLifetime}, so no token outlives the cap however it was minted.
-     */
+    /** The admin token checks, the same in the gateway and every service ({@link AdminTokenTimes} says which). */
     static OAuth2TokenValidator<Jwt> adminTokenValidator(String issuer, String audience, Duration maxLifetime) {
-        JwtTimestampValidator timestamps = new JwtTimestampValidator(CLOCK_SKEW);
-        timestamps.setAllowEmptyExpiryClaim(false);
-        return JwtValidators.createDefaultWithValidators(List.of(timestamps, new JwtIssuerValidator(issuer),
-                new JwtAudienceValidator(audience),
-                new JwtClaimValidator<Instant>(JwtClaimNames.IAT,
-                        iat -> iat != null && !iat.isAfter(Instant.now().plus(CLOCK_SKEW))),
-                jwt -> lifetimeAtMost(jwt, maxLifetime)));
-    }
-
-    private static OAuth2TokenValidatorResult lifetimeAtMost(Jwt jwt, Duration maxLifetime) {
-        Instant issuedAt = jwt.getIssuedAt();
-        Instant expiresAt = jwt.getExpiresAt();
-        // A missing claim is refused by its own validator above.
-        if (issuedAt == null || expiresAt == null || !expiresAt.isAfter(issuedAt.plus(maxLifetime))) {
-            return OAuth2TokenValidatorResult.success();
-        }
-        return OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN,
-                "The token's lifetime (exp - iat) exceeds " + maxLifetime, null));
+        JwtTimestampValidator expiry = new JwtTimestampValidator(AdminTokenTimes.CLOCK_SKEW);
+        expiry.setAllowEmptyExpiryClaim(false);
+        OAuth2TokenValidator<Jwt> times = jwt -> AdminTokenTimes.refusal(jwt.getIssuedAt(), jwt.getExpiresAt(),
+                maxLifetime, Instant.now()).map(reason -> OAuth2TokenValidatorResult.failure(
+                        new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, reason, null)))
+                .orElse(OAuth2TokenValidatorResult.success());
+        return JwtValidators.createDefaultWithValidators(
+                List.of(expiry, new JwtIssuerValidator(issuer), new JwtAudienceValidator(audience), times));
     }
 
     private Mono<Void> writeProblem(ServerWebExchange exchange, HttpStatus status, String code, String detail) {
