@@ -87,7 +87,11 @@ public class OrderStore {
         return spec.fetch().rowsUpdated();
     }
 
+    /** The order, or empty when there is none, also when its number names a shard this service does not have. */
     public Mono<Order> find(OrderNo orderNo) {
+        if (!shards.has(orderNo.shard())) {
+            return Mono.empty();
+        }
         return shards.get(orderNo.shard()).db().sql("SELECT " + COLUMNS + " FROM orders WHERE order_no = ?")
                 .bind(0, orderNo.value()).map(this::order).one();
     }
