@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import reactor.core.publisher.Mono;
@@ -178,5 +179,35 @@ class SheddingAndDegradationTests extends GatewayTestBase {
         web.get().uri("/api/admin/gateway/degradation").headers(h -> h.setBearerAuth(Tokens.admin())).exchange()
             .expectStatus().isOk()
             .expectBody().jsonPath("$.active").isEqualTo(false);
+    }
+
+    // The degradation switch is the gateway's own controller: Spring's refusals of it keep their status (a 415 or
+    // 406 was answered as a 400).
+
+    @Test
+    void whenTheDegradationEndpointIsCalledWithAnotherMethodThenItIs405WithAllow() {
+        expectProblem(web.delete().uri("/api/admin/gateway/degradation").headers(h -> h.setBearerAuth(Tokens.admin()))
+            .exchange(), 405, "not-found")
+            .expectHeader().value("Allow", allow -> assertThat(allow).contains("GET").contains("PUT"));
+    }
+
+    @Test
+    void whenTheDegradationBodyIsPlainTextThenItIs415() {
+        expectProblem(web.put().uri("/api/admin/gateway/degradation").headers(h -> h.setBearerAuth(Tokens.admin()))
+            .contentType(MediaType.TEXT_PLAIN).bodyValue("active=true").exchange(), 415, "validation");
+    }
+
+    @Test
+    void whenOnlyXmlIsAcceptableFromTheDegradationEndpointThenItIs406AsProblemJson() {
+        expectProblem(web.get().uri("/api/admin/gateway/degradation").headers(h -> h.setBearerAuth(Tokens.admin()))
+            .accept(MediaType.APPLICATION_XML).exchange(), 406, "validation");
+    }
+
+    private static WebTestClient.ResponseSpec expectProblem(WebTestClient.ResponseSpec response, int status,
+            String code) {
+        response.expectStatus().isEqualTo(status).expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        response.expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/" + code)
+            .jsonPath("$.status").isEqualTo(status);
+        return response;
     }
 }

@@ -380,4 +380,42 @@ class InventoryApiTests {
                 .jsonPath("$.rebuilt[0].sku").isEqualTo("API-5").jsonPath("$.rebuilt[0].available").isEqualTo(2);
         assertThat((String) infra.redis().withCommands(r -> r.get(infra.redis().prefix() + "inv:{API-5}:stock"))).isEqualTo("2");
     }
+
+    // Spring's own refusals keep their 4xx status as problem+json with a stable type (406 and 405 had the types of
+    // a 503 and of a validation failure).
+
+    @Test
+    void whenAnotherMethodIsUsedOnAKnownPathThenItIs405WithAllow() {
+        expectProblem(web.get().uri("/internal/reservations").exchange(), 405, "not-found").expectHeader()
+                .valueEquals(HttpHeaders.ALLOW, "POST");
+        expectProblem(web.put().uri("/api/products/API-4/stock").exchange(), 405, "not-found");
+    }
+
+    @Test
+    void whenTheBodyHasAnUnsupportedContentTypeThenItIs415() {
+        expectProblem(web.post().uri("/internal/reservations").contentType(MediaType.TEXT_PLAIN).bodyValue("o1 API-1")
+                .exchange(), 415, "validation");
+        expectProblem(importCodes("API-10", "{\"code\":\"J-1\"}", MediaType.APPLICATION_JSON), 415, "validation");
+    }
+
+    @Test
+    void whenOnlyXmlIsAcceptableThenItIs406AsProblemJson() {
+        expectProblem(web.get().uri("/api/products/API-11/stock").accept(MediaType.APPLICATION_XML).exchange(), 406,
+                "validation");
+    }
+
+    @Test
+    void whenThePathIsUnknownThenItIs404() {
+        expectProblem(web.get().uri("/api/nothing-here").exchange(), 404, "not-found");
+        expectProblem(web.post().uri("/internal/nothing-here").contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+                .exchange(), 404, "not-found");
+    }
+
+    private static WebTestClient.ResponseSpec expectProblem(WebTestClient.ResponseSpec response, int status,
+            String code) {
+        response.expectStatus().isEqualTo(status).expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        response.expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/" + code)
+                .jsonPath("$.status").isEqualTo(status);
+        return response;
+    }
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -47,5 +48,31 @@ class PaymentCallbackServiceApplicationTests {
         web.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
         web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
         web.get().uri("/v3/api-docs").exchange().expectStatus().isOk();
+    }
+
+    // Spring's own refusals keep their 4xx status as problem+json with a stable type (they had type about:blank).
+
+    @Test
+    void whenAnotherMethodIsUsedOnAKnownPathThenItIs405() {
+        expectProblem(web.delete().uri("/actuator/health").exchange(), 405, "not-found");
+    }
+
+    @Test
+    void whenOnlyXmlIsAcceptableThenItIs406AsProblemJson() {
+        expectProblem(web.get().uri("/actuator/health").accept(MediaType.APPLICATION_XML).exchange(), 406,
+                "validation");
+    }
+
+    @Test
+    void whenThePathIsUnknownThenItIs404() {
+        expectProblem(web.get().uri("/api/nothing-here").exchange(), 404, "not-found");
+        expectProblem(web.post().uri("/webhooks/nothing-here").contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+                .exchange(), 404, "not-found");
+    }
+
+    private static void expectProblem(WebTestClient.ResponseSpec response, int status, String code) {
+        response.expectStatus().isEqualTo(status).expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        response.expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/" + code)
+                .jsonPath("$.status").isEqualTo(status);
     }
 }

@@ -9,6 +9,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
@@ -27,6 +28,21 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemExceptionHandler.class);
 
+    /** The code of a refusal by its status: the same table as the services'. */
+    static String codeFor(HttpStatus status) {
+        return switch (status.value()) {
+            case 400, 415 -> "validation";
+            case 404, 405 -> "not-found";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 409 -> "conflict";
+            case 413 -> "payload-too-large";
+            case 429 -> "rate-limited";
+            case 503 -> "unavailable";
+            default -> status.is4xxClientError() ? "validation" : "internal";
+        };
+    }
+
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
         if (exchange.getResponse().isCommitted()) {
@@ -37,6 +53,9 @@ class ProblemExceptionHandler implements WebExceptionHandler {
                 : ex instanceof java.net.ConnectException ? HttpStatus.BAD_GATEWAY
                 : HttpStatus.INTERNAL_SERVER_ERROR;
         int value = status.value();
+        if (status.is4xxClientError() && ex instanceof ErrorResponse refusal) {
+            exchange.getResponse().getHeaders().addAll(refusal.getHeaders()); // Allow of a 405, Accept of a 415
+        }
         if (value == 404) {
             return Problems.write(exchange, HttpStatus.NOT_FOUND, "not-found", "Not found", "No such resource.");
         }
@@ -48,9 +67,14 @@ class ProblemExceptionHandler implements WebExceptionHandler {
             return Problems.write(exchange, HttpStatus.METHOD_NOT_ALLOWED, "not-found", "Method not allowed",
                     "This method is not supported here.");
         }
-        if (value == 415 || (value >= 400 && value < 500 && value != 401 && value != 403 && value != 429)) {
-            return Problems.write(exchange, HttpStatus.BAD_REQUEST, "validation", "Bad request",
-                    "The request could not be read.");
+        if (status.is4xxClientError()) {
+            // Any other refusal (media type 415, Accept 406, the firewall's 400, ...) keeps its status.
+            HttpStatus known = HttpStatus.resolve(value);
+            HttpStatus refused = known == null ? HttpStatus.BAD_REQUEST : known;
+            log.debug("Refused {} with {}: {}", exchange.getRequest().getPath(), value, ex.getMessage());
+            return Problems.write(exchange, refused, codeFor(refused), refused.getReasonPhrase(),
+                    refused == HttpStatus.BAD_REQUEST ? "The request could not be read."
+                            : "The request cannot be answered as sent.");
         }
         if (value == 502 || value == 503 || value == 504) {
             try (Correlation.Scope ids = Correlation.mdc(exchange)) {

@@ -9,13 +9,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
-import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
@@ -24,11 +25,15 @@ import com.flashkey.inventory.cardkey.ImportTooLargeException;
 import com.flashkey.inventory.stock.ReservationConflictException;
 import com.flashkey.inventory.stock.StockUnavailableException;
 
-/** Maps every failure to RFC 9457 problem+json with a stable {@code type}; never a stack trace. */
+/**
+ * Maps every failure to RFC 9457 problem+json with a stable {@code type}; never a stack trace. Precedence, as in every
+ * service: the domain's problems, then Spring's 4xx refusals with their own status, then the catch-all.
+ */
 @RestControllerAdvice
 class ProblemAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
+    private static final String TYPE = "https://flashkey.dev/problems/";
 
     @ExceptionHandler(StockUnavailableException.class)
     ResponseEntity<ProblemDetail> unavailable(StockUnavailableException ex) {
@@ -83,16 +88,40 @@ class ProblemAdvice {
                 Map.of("errors", List.of(Map.of("field", "Content-Type", "message", "not supported here"))));
     }
 
-    @ExceptionHandler(ResponseStatusException.class)
-    ResponseEntity<ProblemDetail> status(ResponseStatusException ex) {
-        HttpStatus status = HttpStatus.resolve(ex.getStatusCode().value());
-        HttpStatus resolved = status == null ? HttpStatus.INTERNAL_SERVER_ERROR : status;
-        String code = switch (resolved) {
-            case NOT_FOUND -> "not-found";
-            case METHOD_NOT_ALLOWED, BAD_REQUEST -> "validation";
-            default -> "unavailable";
+    /**
+     * Spring's own refusals (no route 404, wrong method 405, Accept 406, body too large 413, ...) keep their status,
+     * with a type by status ({@link #codeFor}): the client's mistake, no stack trace. Anything else is unexpected.
+     */
+    @ExceptionHandler(ErrorResponseException.class)
+    ResponseEntity<ProblemDetail> framework(ErrorResponseException ex) {
+        if (!ex.getStatusCode().is4xxClientError()) {
+            return unexpected(ex);
+        }
+        log.debug("refused with {}: {}", ex.getStatusCode().value(), ex.getMessage());
+        HttpStatusCode status = ex.getStatusCode();
+        HttpStatus known = HttpStatus.resolve(status.value());
+        String reason = known == null ? status.toString() : known.getReasonPhrase();
+        String detail = ex.getBody().getDetail();
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail == null ? reason : detail);
+        problem.setType(URI.create(TYPE + codeFor(status)));
+        problem.setTitle(reason);
+        return ResponseEntity.status(status).headers(ex.getHeaders()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
+    /** The code of a framework refusal by its status: the same table in every service. */
+    static String codeFor(HttpStatusCode status) {
+        return switch (status.value()) {
+            case 400, 415 -> "validation";
+            case 404, 405 -> "not-found";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 409 -> "conflict";
+            case 413 -> "payload-too-large";
+            case 429 -> "rate-limited";
+            case 503 -> "unavailable";
+            default -> status.is4xxClientError() ? "validation" : "internal";
         };
-        return problem(resolved, code, resolved.getReasonPhrase(), Map.of());
     }
 
     @ExceptionHandler(Exception.class)
@@ -106,7 +135,7 @@ class ProblemAdvice {
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String code, String detail,
             Map<String, Object> properties, String... header) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create("https://flashkey.dev/problems/" + code));
+        problem.setType(URI.create(TYPE + code));
         problem.setTitle(status.getReasonPhrase());
         properties.forEach(problem::setProperty);
         ResponseEntity.BodyBuilder builder = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);

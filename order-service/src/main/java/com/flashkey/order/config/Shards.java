@@ -23,6 +23,11 @@ public final class Shards {
         return shards.get(index);
     }
 
+    /** Whether shard {@code index} exists: an order number may name one beyond the count (a typo, a guess). */
+    public boolean has(int index) {
+        return index >= 0 && index < shards.size();
+    }
+
     public int count() {
         return shards.size();
     }

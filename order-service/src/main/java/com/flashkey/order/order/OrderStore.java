@@ -90,7 +90,11 @@ public class OrderStore {
         return shards.get(shard).db().sql(sql.toString()).bindValues(values).fetch().rowsUpdated();
     }
 
+    /** The order, or empty when there is none, also when its number names a shard this service does not have. */
     public Mono<Order> find(OrderNo orderNo) {
+        if (!shards.has(orderNo.shard())) {
+            return Mono.empty();
+        }
         return shards.get(orderNo.shard()).db().sql("SELECT " + COLUMNS + " FROM orders WHERE order_no = ?")
                 .bind(0, orderNo.value()).map(this::order).one();
     }

@@ -3,6 +3,8 @@ package com.flashkey.catalog.product.web;
 import static org.springframework.web.reactive.function.server.RequestPredicates.methods;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
+import java.util.List;
+
 import org.springdoc.core.annotations.RouterOperation;
 import org.springdoc.core.annotations.RouterOperations;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -18,6 +20,7 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.reactive.function.server.support.RouterFunctionMapping;
+import org.springframework.web.server.MethodNotAllowedException;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -25,6 +28,7 @@ import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import reactor.core.publisher.Mono;
 
 /**
  * The public product reads as functional endpoints: the hottest requests of a sale skip the annotated-controller
@@ -95,6 +99,9 @@ class ProductRoutes {
         return RouterFunctions.route()
             .route(methods(HttpMethod.GET, HttpMethod.HEAD).and(path("/api/products/{sku}")), handler::product)
             .route(methods(HttpMethod.GET, HttpMethod.HEAD).and(path("/api/products")), handler::list)
+            // Another method on these paths is a 405 with Allow (ProblemHandler), not a 404 for a path that exists.
+            .route(path("/api/products/{sku}").or(path("/api/products")), request -> Mono.error(
+                    new MethodNotAllowedException(request.method(), List.of(HttpMethod.GET, HttpMethod.HEAD))))
             .build();
     }
 }

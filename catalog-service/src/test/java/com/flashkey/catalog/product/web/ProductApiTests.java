@@ -140,6 +140,33 @@ class ProductApiTests {
     }
 
     @Test
+    void whenAnotherMethodIsUsedOnAKnownPathThen405ProblemWithAllow() {
+        // the functional storefront routes and an annotated admin route
+        expectProblem(web.post().uri("/api/products/{sku}", uniqueSku("METHOD")).exchange(),
+                HttpStatus.METHOD_NOT_ALLOWED, "not-found");
+        expectProblem(web.delete().uri("/api/products").exchange(), HttpStatus.METHOD_NOT_ALLOWED, "not-found");
+        web.delete().uri("/api/products").exchange().expectHeader()
+            .value(HttpHeaders.ALLOW, allow -> assertThat(allow).contains("GET").contains("HEAD"));
+        expectProblem(web.delete().uri("/api/admin/products").headers(h -> h.setBearerAuth(AdminTokens.admin()))
+            .exchange(), HttpStatus.METHOD_NOT_ALLOWED, "not-found");
+    }
+
+    @Test
+    void whenTheBodyIsPlainTextThen415ValidationProblem() {
+        expectProblem(web.post().uri("/api/admin/products").headers(h -> h.setBearerAuth(AdminTokens.admin()))
+            .contentType(MediaType.TEXT_PLAIN).bodyValue("GIFT-10 9.90").exchange(),
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE, "validation");
+    }
+
+    @Test
+    void whenOnlyXmlIsAcceptableThen406ProblemAsJson() {
+        expectProblem(web.get().uri("/actuator/health").accept(MediaType.APPLICATION_XML).exchange(),
+                HttpStatus.NOT_ACCEPTABLE, "validation");
+        expectProblem(adminPost(web, AdminTokens.admin(), onSale(uniqueSku("XML"))).accept(MediaType.APPLICATION_XML)
+            .exchange(), HttpStatus.NOT_ACCEPTABLE, "validation");
+    }
+
+    @Test
     void whenRequiredFieldsAreMissingThen400ValidationProblemListsEachField() {
         expectProblem(create(Map.of("description", "nothing else")), HttpStatus.BAD_REQUEST, "validation")
             .jsonPath("$.errors[*].field")

@@ -1,6 +1,9 @@
 package com.flashkey.order.order.web;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
+import static org.springframework.web.reactive.function.server.RequestPredicates.path;
+
+import java.util.Set;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -9,11 +12,13 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springdoc.core.annotations.RouterOperation;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.RequestMethod;
@@ -21,6 +26,7 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.reactive.function.server.support.RouterFunctionMapping;
+import org.springframework.web.server.MethodNotAllowedException;
 
 import com.flashkey.order.order.PlacedOrder;
 
@@ -91,6 +97,9 @@ class OrderRoutes {
                                     content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                                             schema = @Schema(implementation = ProblemDetail.class))) }))
     RouterFunction<ServerResponse> placeOrderRoute(PlaceOrderHandler handler) {
-        return RouterFunctions.route(POST("/api/orders"), handler::placeOrder);
+        // Another method on the same path is a 405 with Allow: POST (ProblemAdvice), not a 404 for a path that exists.
+        return RouterFunctions.route(POST("/api/orders"), handler::placeOrder)
+                .andRoute(path("/api/orders"), request -> Mono.error(
+                        new MethodNotAllowedException(request.method(), Set.of(HttpMethod.POST))));
     }
 }

@@ -15,6 +15,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
@@ -35,7 +36,10 @@ import com.flashkey.order.order.OrderNotCancellableException;
 import com.flashkey.order.order.OrderNotDeliveredException;
 import com.flashkey.order.order.OrderNotFoundException;
 
-/** Maps every failure of this service to RFC 9457 problem+json with a stable type; never a stack trace. */
+/**
+ * Maps every failure of this service to RFC 9457 problem+json with a stable type; never a stack trace. Precedence, as
+ * in every service: the domain's problems, then Spring's 4xx refusals with their own status, then 500.
+ */
 @RestControllerAdvice
 class ProblemAdvice {
 
@@ -128,6 +132,19 @@ class ProblemAdvice {
             return badRequest(Problems.missing(missing.getName()));
         }
         return problem(HttpStatus.BAD_REQUEST, Problems.VALIDATION, Problems.UNREADABLE, null);
+    }
+
+    /**
+     * Spring's own refusals (no route 404, wrong method 405, Accept 406, media type 415, body too large 413, ...)
+     * keep their status, with a type by status ({@link Problems#codeFor}): the client's mistake, no stack trace.
+     */
+    @ExceptionHandler
+    Mono<ResponseEntity<ProblemDetail>> framework(ErrorResponseException ex) {
+        if (!ex.getStatusCode().is4xxClientError()) {
+            return unexpected(ex);
+        }
+        log.debug("refused with {}: {}", ex.getStatusCode().value(), ex.getMessage());
+        return Mono.just(Problems.framework(ex));
     }
 
     @ExceptionHandler

@@ -7,9 +7,11 @@ import java.util.Map;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
 
 /** RFC 9457 answers with the stable {@code https://flashkey.dev/problems/<code>} types, for the advice and refusals. */
 final class Problems {
@@ -42,6 +44,19 @@ final class Problems {
         return body;
     }
 
+    /** A framework refusal ({@link #codeFor}) with its own status, headers (Allow, Accept) and Spring's detail. */
+    static ResponseEntity<ProblemDetail> framework(ErrorResponse ex) {
+        HttpStatusCode status = ex.getStatusCode();
+        HttpStatus known = HttpStatus.resolve(status.value());
+        String reason = known == null ? status.toString() : known.getReasonPhrase();
+        String detail = ex.getBody().getDetail();
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail == null ? reason : detail);
+        body.setType(URI.create(type(codeFor(status))));
+        body.setTitle(reason);
+        return ResponseEntity.status(status).headers(ex.getHeaders()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(body);
+    }
+
     /** A 400 {@code validation} problem listing what is wrong. */
     static ProblemDetail invalid(String detail, List<Map<String, String>> errors) {
         ProblemDetail body = of(HttpStatus.BAD_REQUEST, VALIDATION, detail);
@@ -61,5 +76,23 @@ final class Problems {
 
     static String type(String code) {
         return TYPE_BASE + code;
+    }
+
+    /**
+     * The code of a framework refusal that keeps its own status (wrong method, media type or Accept, no route, an
+     * unreadable request, a body too large). The same table in every service.
+     */
+    static String codeFor(HttpStatusCode status) {
+        return switch (status.value()) {
+            case 400, 415 -> VALIDATION;
+            case 404, 405 -> "not-found";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 409 -> "conflict";
+            case 413 -> "payload-too-large";
+            case 429 -> "rate-limited";
+            case 503 -> "unavailable";
+            default -> status.is4xxClientError() ? VALIDATION : "internal";
+        };
     }
 }

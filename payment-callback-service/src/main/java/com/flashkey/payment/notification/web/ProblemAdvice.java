@@ -5,14 +5,17 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 import com.flashkey.payment.config.PaymentProperties;
 import com.flashkey.payment.notification.BadSignatureException;
@@ -22,12 +25,16 @@ import com.flashkey.payment.notification.SignatureFailure;
 import com.flashkey.payment.notification.UnavailableException;
 import com.flashkey.payment.notification.UnknownProviderException;
 
-/** The service's RFC 9457 problems. Never a stack trace; every 503 carries Retry-After. */
+/**
+ * The service's RFC 9457 problems. Never a stack trace; every 503 carries Retry-After. Precedence, as in every
+ * service: the domain's problems, then Spring's 4xx refusals with their own status, then 500.
+ */
 @RestControllerAdvice
 class ProblemAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
     private static final String TYPE = "https://flashkey.dev/problems/";
+    private static final URI ABOUT_BLANK = URI.create("about:blank");
 
     private final PaymentProperties properties;
 
@@ -93,10 +100,57 @@ class ProblemAdvice {
                 "The notification could not be recorded; retry later");
     }
 
-    /** Problems other features build themselves (the simulator). */
+    /**
+     * Problems other features build themselves (the simulator) as they are; Spring's own refusals (no route 404,
+     * wrong method 405, Accept 406, media type 415, ...) keep their status, with a type by status ({@link #codeFor}):
+     * the client's mistake, no stack trace. Anything else is unexpected.
+     */
     @ExceptionHandler
-    ResponseEntity<ProblemDetail> errorResponse(ErrorResponseException ex) {
-        return answer(ex.getBody());
+    Mono<ResponseEntity<ProblemDetail>> errorResponse(ErrorResponseException ex) {
+        URI type = ex.getBody().getType();
+        if (type != null && !ABOUT_BLANK.equals(type)) {
+            return Mono.just(answer(ex.getBody()));
+        }
+        if (!ex.getStatusCode().is4xxClientError()) {
+            return unexpected(ex);
+        }
+        log.debug("refused with {}: {}", ex.getStatusCode().value(), ex.getMessage());
+        HttpStatusCode status = ex.getStatusCode();
+        HttpStatus known = HttpStatus.resolve(status.value());
+        String reason = known == null ? status.toString() : known.getReasonPhrase();
+        String detail = ex.getBody().getDetail();
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail == null ? reason : detail);
+        problem.setType(URI.create(TYPE + codeFor(status)));
+        problem.setTitle(reason);
+        return Mono.just(ResponseEntity.status(status).headers(ex.getHeaders())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem));
+    }
+
+    /** A bug: 500 without the cause, which the log keeps; a client that hung up gets nothing and no error log. */
+    @ExceptionHandler
+    Mono<ResponseEntity<ProblemDetail>> unexpected(Exception ex) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(ex)) {
+            log.debug("client went away: {}", ex.toString());
+            return Mono.empty();
+        }
+        log.error("unexpected failure", ex);
+        return Mono.just(answer(problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
+                "Unexpected failure; it has been logged")));
+    }
+
+    /** The code of a framework refusal by its status: the same table in every service. */
+    static String codeFor(HttpStatusCode status) {
+        return switch (status.value()) {
+            case 400, 415 -> "validation";
+            case 404, 405 -> "not-found";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 409 -> "conflict";
+            case 413 -> "payload-too-large";
+            case 429 -> "rate-limited";
+            case 503 -> "unavailable";
+            default -> status.is4xxClientError() ? "validation" : "internal";
+        };
     }
 
     static String retryAfterSeconds(PaymentProperties properties) {
