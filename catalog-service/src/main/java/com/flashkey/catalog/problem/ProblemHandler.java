@@ -21,6 +21,7 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.server.ServerWebExchange;
 
+import com.flashkey.contracts.ProblemTypes;
 import com.flashkey.catalog.product.DuplicateSkuException;
 import com.flashkey.catalog.product.ProductNotFoundException;
 
@@ -113,17 +114,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     /** The code of a framework refusal by its status: the same table in every service. */
     private static String codeFor(HttpStatusCode status) {
-        return switch (status.value()) {
-            case 400, 415 -> Problems.VALIDATION;
-            case 404, 405 -> Problems.NOT_FOUND;
-            case 401 -> Problems.UNAUTHORIZED;
-            case 403 -> Problems.FORBIDDEN;
-            case 409 -> Problems.CONFLICT;
-            case 413 -> Problems.PAYLOAD_TOO_LARGE;
-            case 429 -> "rate-limited";
-            case 503 -> Problems.UNAVAILABLE;
-            default -> status.is4xxClientError() ? Problems.VALIDATION : Problems.INTERNAL;
-        };
+        return ProblemTypes.codeFor(status.value());
     }
 
     private static FieldViolation violation(FieldError error) {

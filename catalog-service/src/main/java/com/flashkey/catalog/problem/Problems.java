@@ -10,6 +10,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 
+import com.flashkey.contracts.ProblemTypes;
+
 /** Builds problems whose {@code type} is {@code https://flashkey.dev/problems/<code>}. */
 public final class Problems {
 
@@ -26,7 +28,7 @@ public final class Problems {
     /** Seconds a client should wait after a 503 before it retries. */
     public static final String RETRY_AFTER_SECONDS = "1";
 
-    private static final String BASE = "https://flashkey.dev/problems/";
+    private static final String BASE = ProblemTypes.BASE;
 
     private Problems() {
     }

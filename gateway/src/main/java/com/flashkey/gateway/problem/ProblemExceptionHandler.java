@@ -14,6 +14,7 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
+import com.flashkey.contracts.ProblemTypes;
 import com.flashkey.gateway.correlation.Correlation;
 
 import reactor.core.publisher.Mono;
@@ -30,17 +31,7 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 
     /** The code of a refusal by its status: the same table as the services'. */
     static String codeFor(HttpStatus status) {
-        return switch (status.value()) {
-            case 400, 415 -> "validation";
-            case 404, 405 -> "not-found";
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 409 -> "conflict";
-            case 413 -> "payload-too-large";
-            case 429 -> "rate-limited";
-            case 503 -> "unavailable";
-            default -> status.is4xxClientError() ? "validation" : "internal";
-        };
+        return ProblemTypes.codeFor(status.value());
     }
 
     @Override

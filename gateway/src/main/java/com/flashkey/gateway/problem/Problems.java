@@ -11,6 +11,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
+import com.flashkey.contracts.ProblemTypes;
+
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Problems {
 
-    public static final String TYPE_BASE = "https://flashkey.dev/problems/";
+    public static final String TYPE_BASE = ProblemTypes.BASE;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

@@ -36,6 +36,7 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 import org.springframework.web.server.ServerWebExchange;
 
 import com.flashkey.contracts.AdminTokenTimes;
+import com.flashkey.contracts.ProblemTypes;
 
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -120,7 +121,7 @@ class SecurityConfig {
 
     private static Mono<Void> problem(ServerWebExchange exchange, HttpStatus status, String code, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(java.net.URI.create("https://flashkey.dev/problems/" + code));
+        problem.setType(java.net.URI.create(ProblemTypes.BASE + code));
         problem.setTitle(status.getReasonPhrase());
         problem.setInstance(exchange.getRequest().getURI());
         var response = exchange.getResponse();

@@ -20,6 +20,7 @@ import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
+import com.flashkey.contracts.ProblemTypes;
 import com.flashkey.inventory.cardkey.ImportFormatException;
 import com.flashkey.inventory.cardkey.ImportTooLargeException;
 import com.flashkey.inventory.stock.ReservationConflictException;
@@ -33,7 +34,7 @@ import com.flashkey.inventory.stock.StockUnavailableException;
 class ProblemAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
-    private static final String TYPE = "https://flashkey.dev/problems/";
+    private static final String TYPE = ProblemTypes.BASE;
 
     @ExceptionHandler(StockUnavailableException.class)
     ResponseEntity<ProblemDetail> unavailable(StockUnavailableException ex) {
@@ -111,17 +112,7 @@ class ProblemAdvice {
 
     /** The code of a framework refusal by its status: the same table in every service. */
     static String codeFor(HttpStatusCode status) {
-        return switch (status.value()) {
-            case 400, 415 -> "validation";
-            case 404, 405 -> "not-found";
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 409 -> "conflict";
-            case 413 -> "payload-too-large";
-            case 429 -> "rate-limited";
-            case 503 -> "unavailable";
-            default -> status.is4xxClientError() ? "validation" : "internal";
-        };
+        return ProblemTypes.codeFor(status.value());
     }
 
     @ExceptionHandler(Exception.class)

@@ -16,6 +16,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.util.DisconnectedClientHelper;
 
+import com.flashkey.contracts.ProblemTypes;
+
 /**
  * Maps every failure to RFC 9457 problem+json with a stable {@code type}; never a stack trace. Precedence, as in every
  * service: the domain's problems (none over HTTP here), then Spring's 4xx refusals with their own status, then 500.
@@ -24,7 +26,7 @@ import org.springframework.web.util.DisconnectedClientHelper;
 class ProblemAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
-    private static final String TYPE = "https://flashkey.dev/problems/";
+    private static final String TYPE = ProblemTypes.BASE;
 
     /**
      * Spring's own refusals (no route 404, wrong method 405, Accept 406, media type 415, ...) keep their status, with
@@ -58,17 +60,7 @@ class ProblemAdvice {
 
     /** The code of a framework refusal by its status: the same table in every service. */
     static String codeFor(HttpStatusCode status) {
-        return switch (status.value()) {
-            case 400, 415 -> "validation";
-            case 404, 405 -> "not-found";
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 409 -> "conflict";
-            case 413 -> "payload-too-large";
-            case 429 -> "rate-limited";
-            case 503 -> "unavailable";
-            default -> status.is4xxClientError() ? "validation" : "internal";
-        };
+        return ProblemTypes.codeFor(status.value());
     }
 
     private static ProblemDetail problem(HttpStatusCode status, String code, String detail) {

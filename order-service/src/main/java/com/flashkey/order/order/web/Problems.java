@@ -13,10 +13,12 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponse;
 
+import com.flashkey.contracts.ProblemTypes;
+
 /** RFC 9457 answers with the stable {@code https://flashkey.dev/problems/<code>} types, for the advice and refusals. */
 final class Problems {
 
-    private static final String TYPE_BASE = "https://flashkey.dev/problems/";
+    private static final String TYPE_BASE = ProblemTypes.BASE;
 
     static final String VALIDATION = "validation";
 
@@ -83,16 +85,6 @@ final class Problems {
      * unreadable request, a body too large). The same table in every service.
      */
     static String codeFor(HttpStatusCode status) {
-        return switch (status.value()) {
-            case 400, 415 -> VALIDATION;
-            case 404, 405 -> "not-found";
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 409 -> "conflict";
-            case 413 -> "payload-too-large";
-            case 429 -> "rate-limited";
-            case 503 -> "unavailable";
-            default -> status.is4xxClientError() ? VALIDATION : "internal";
-        };
+        return ProblemTypes.codeFor(status.value());
     }
 }

@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.util.DisconnectedClientHelper;
 
+import com.flashkey.contracts.ProblemTypes;
 import com.flashkey.payment.config.PaymentProperties;
 import com.flashkey.payment.notification.BadSignatureException;
 import com.flashkey.payment.notification.InvalidNotificationException;
@@ -33,7 +34,7 @@ import com.flashkey.payment.notification.UnknownProviderException;
 class ProblemAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
-    private static final String TYPE = "https://flashkey.dev/problems/";
+    private static final String TYPE = ProblemTypes.BASE;
     private static final URI ABOUT_BLANK = URI.create("about:blank");
 
     private final PaymentProperties properties;
@@ -140,17 +141,7 @@ class ProblemAdvice {
 
     /** The code of a framework refusal by its status: the same table in every service. */
     static String codeFor(HttpStatusCode status) {
-        return switch (status.value()) {
-            case 400, 415 -> "validation";
-            case 404, 405 -> "not-found";
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 409 -> "conflict";
-            case 413 -> "payload-too-large";
-            case 429 -> "rate-limited";
-            case 503 -> "unavailable";
-            default -> status.is4xxClientError() ? "validation" : "internal";
-        };
+        return ProblemTypes.codeFor(status.value());
     }
 
     static String retryAfterSeconds(PaymentProperties properties) {

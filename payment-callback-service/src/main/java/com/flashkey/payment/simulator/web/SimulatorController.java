@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 
+import com.flashkey.contracts.ProblemTypes;
 import com.flashkey.payment.notification.Money;
 import com.flashkey.payment.notification.SimpaySignature;
 import com.flashkey.payment.reconciliation.PendingOrder;
@@ -128,7 +129,7 @@ class SimulatorController {
 
     private static ErrorResponseException problem(HttpStatus status, String code, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create("https://flashkey.dev/problems/" + code));
+        problem.setType(URI.create(ProblemTypes.BASE + code));
         return new ErrorResponseException(status, problem, null);
     }
 }
