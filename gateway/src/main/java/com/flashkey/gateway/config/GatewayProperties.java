@@ -160,9 +160,13 @@ public record GatewayProperties(
      * @param maxBodySize larger answers are not kept
      * @param refreshInterval a kept answer is copied again at most this often (and not while its ETag is unchanged):
      *        copying every 200 answer cost CPU on every read for a copy used only when catalog fails
+     * @param freshFor a kept answer that catalog marked {@code public} with a {@code max-age} is answered by the
+     *        gateway itself (the {@code ServeFresh} filter) for this long after catalog last confirmed it, as any
+     *        shared HTTP cache may; {@code 0s} turns that off. At most the refresh interval, so a path is confirmed
+     *        by catalog about once per this period whatever the traffic
      */
     public record LastGood(@Positive int maxEntries, @NotNull DataSize maxBodySize,
-            @DefaultValue("1s") @NotNull Duration refreshInterval) {
+            @DefaultValue("1s") @NotNull Duration refreshInterval, @DefaultValue("1s") @NotNull Duration freshFor) {
     }
 
     /**

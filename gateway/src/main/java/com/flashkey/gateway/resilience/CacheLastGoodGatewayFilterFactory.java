@@ -69,7 +69,7 @@ class CacheLastGoodGatewayFilterFactory extends AbstractGatewayFilterFactory<Obj
         public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
             boolean fromDownstream = !Boolean.TRUE.equals(exchange.getAttribute(DownstreamGatewayFilterFactory.ANSWERED_BY_GATEWAY));
             HttpHeaders headers = getHeaders();
-            if (getStatusCode() != HttpStatus.OK || !fromDownstream || lastGood.confirm(key, headers.getETag())) {
+            if (getStatusCode() != HttpStatus.OK || !fromDownstream || lastGood.confirm(key, headers.getETag(), headers.getCacheControl())) {
                 return super.writeWith(body);
             }
             return Flux.from(body).collectList().flatMap(buffers -> {
@@ -94,7 +94,8 @@ class CacheLastGoodGatewayFilterFactory extends AbstractGatewayFilterFactory<Obj
                 offset += length;
             }
             String contentType = headers.getContentType() != null ? headers.getContentType().toString() : null;
-            lastGood.store(key, bytes, contentType, headers.getFirst(HttpHeaders.CONTENT_ENCODING), headers.getETag());
+            lastGood.store(key, bytes, contentType, headers.getFirst(HttpHeaders.CONTENT_ENCODING), headers.getETag(),
+                    headers.getCacheControl());
         }
     }
 }

@@ -27,12 +27,29 @@ public class LastGoodResponses {
      * @param contentType its Content-Type
      * @param contentEncoding its Content-Encoding
      * @param etag its ETag (null when catalog sent none)
+     * @param cacheControl its Cache-Control (null when catalog sent none)
      * @param checkedAtMillis when the downstream last confirmed it (this JVM's clock)
      */
-    public record Stored(byte[] body, String contentType, String contentEncoding, String etag, long checkedAtMillis) {
+    public record Stored(byte[] body, String contentType, String contentEncoding, String etag, String cacheControl,
+            long checkedAtMillis) {
 
-        Stored confirmedAt(long millis) {
-            return new Stored(body, contentType, contentEncoding, etag, millis);
+        /** Catalog let shared caches keep it: {@code public} with a {@code max-age}, and nothing forbidding it. */
+        boolean shareable() {
+            if (cacheControl == null) {
+                return false;
+            }
+            boolean isPublic = false;
+            boolean maxAge = false;
+            for (String directive : cacheControl.toLowerCase(java.util.Locale.ROOT).split(",")) {
+                String d = directive.trim();
+                if (d.equals("no-store") || d.equals("private") || d.equals("no-cache") || d.startsWith("s-maxage=0")
+                        || d.equals("max-age=0")) {
+                    return false;
+                }
+                isPublic |= d.equals("public");
+                maxAge |= d.startsWith("max-age=") || d.startsWith("s-maxage=");
+            }
+            return isPublic && maxAge;
         }
     }
 
@@ -41,6 +58,8 @@ public class LastGoodResponses {
     private final long maxBodySize;
 
     private final long refreshMillis;
+
+    private final long freshMillis;
 
     private final LongSupplier clockMillis;
 
@@ -53,11 +72,30 @@ public class LastGoodResponses {
         this.entries = Caffeine.newBuilder().maximumSize(settings.maxEntries()).build();
         this.maxBodySize = settings.maxBodySize().toBytes();
         this.refreshMillis = settings.refreshInterval().toMillis();
+        this.freshMillis = Math.min(settings.freshFor().toMillis(), refreshMillis);
         this.clockMillis = clockMillis;
     }
 
     public Optional<Stored> find(ServerHttpRequest request) {
         return Optional.ofNullable(entries.getIfPresent(key(request)));
+    }
+
+    /**
+     * The kept answer to this key if the gateway may answer it itself: catalog made it shareable and confirmed it
+     * less than {@code fresh-for} ago.
+     */
+    Optional<Stored> fresh(String key) {
+        Stored stored = entries.getIfPresent(key);
+        if (stored == null || freshMillis <= 0 || clockMillis.getAsLong() - stored.checkedAtMillis() >= freshMillis
+                || !stored.shareable()) {
+            return Optional.empty();
+        }
+        return Optional.of(stored);
+    }
+
+    /** Seconds since catalog last confirmed it (the {@code Age} a shared cache sends). */
+    long ageSeconds(Stored stored) {
+        return Math.max(0, (clockMillis.getAsLong() - stored.checkedAtMillis()) / 1000);
     }
 
     long maxBodySize() {
@@ -74,17 +112,18 @@ public class LastGoodResponses {
      * The answer's ETag matches the kept copy (so its body needs no copy): the copy counts as confirmed now. False
      * when a copy is needed (none kept, no ETag, or another ETag).
      */
-    boolean confirm(String key, String etag) {
+    boolean confirm(String key, String etag, String cacheControl) {
         Stored stored = entries.getIfPresent(key);
         if (stored == null || etag == null || !etag.equals(stored.etag())) {
             return false;
         }
-        entries.put(key, stored.confirmedAt(clockMillis.getAsLong()));
+        entries.put(key, new Stored(stored.body(), stored.contentType(), stored.contentEncoding(), stored.etag(),
+                cacheControl, clockMillis.getAsLong()));
         return true;
     }
 
-    void store(String key, byte[] body, String contentType, String contentEncoding, String etag) {
-        entries.put(key, new Stored(body, contentType, contentEncoding, etag, clockMillis.getAsLong()));
+    void store(String key, byte[] body, String contentType, String contentEncoding, String etag, String cacheControl) {
+        entries.put(key, new Stored(body, contentType, contentEncoding, etag, cacheControl, clockMillis.getAsLong()));
     }
 
     static String key(ServerHttpRequest request) {

@@ -24,7 +24,8 @@ class CacheLastGoodTests {
     private final AtomicLong clock = new AtomicLong(1_000_000);
 
     private final LastGoodResponses lastGood = new LastGoodResponses(
-            new GatewayProperties.LastGood(16, DataSize.ofKilobytes(64), Duration.ofSeconds(1)), clock::get);
+            new GatewayProperties.LastGood(16, DataSize.ofKilobytes(64), Duration.ofSeconds(1), Duration.ofSeconds(1)),
+            clock::get);
 
     private final GatewayFilter filter = new CacheLastGoodGatewayFilterFactory(lastGood).apply(new Object());
 
