@@ -17,7 +17,8 @@ public final class TestProperties {
                 Duration.ofSeconds(60), Duration.ofSeconds(10),
                 new NotificationProperties.Mail("FlashKey <no-reply@flashkey.local>",
                         Map.of("en", "Your codes - order {{orderNo}}", "zh-CN", "您的卡密 - 订单 {{orderNo}}"),
-                        Duration.ofSeconds(30)),
+                        Duration.ofSeconds(30),
+                        new NotificationProperties.Connections(4, 100, Duration.ofMinutes(5), Duration.ofSeconds(30))),
                 new NotificationProperties.Retry(5, Duration.ofSeconds(2), 3.0, Duration.ofMinutes(5), 1),
                 new NotificationProperties.Sms(smsUrl != null, smsUrl, "sms-token", smsTimeout,
                         Map.of("en", "FlashKey: order {{orderNo}} is ready.", "zh-CN", "FlashKey：订单 {{orderNo}} 已完成。")));

@@ -39,9 +39,22 @@ public record NotificationProperties(@NotNull URI orderPageUrl, @NotBlank String
     /**
      * @param from        sender address, e.g. {@code FlashKey <no-reply@example.com>}
      * @param subjects    subject per locale; a Mustache template that may use {@code {{orderNo}}}
-     * @param sendTimeout upper bound of one SMTP send, on top of the JavaMail socket timeouts
+     * @param sendTimeout upper bound of one SMTP send, on top of the JavaMail socket timeouts (and of the wait for a
+     *                    free connection)
+     * @param connections the kept SMTP connections
      */
-    public record Mail(@NotBlank String from, @NotEmpty Map<String, String> subjects, @NotNull Duration sendTimeout) {
+    public record Mail(@NotBlank String from, @NotEmpty Map<String, String> subjects, @NotNull Duration sendTimeout,
+            @Valid @NotNull Connections connections) {
+    }
+
+    /**
+     * @param max         SMTP connections open at once; sends beyond wait for one
+     * @param maxMessages mails sent on one connection before it is closed (servers cap messages per session)
+     * @param maxAge      a connection older than this is closed instead of reused
+     * @param maxIdle     a connection unused this long is closed
+     */
+    public record Connections(@Min(1) int max, @Min(1) int maxMessages, @NotNull Duration maxAge,
+            @NotNull Duration maxIdle) {
     }
 
     /**

@@ -13,7 +13,6 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 
-import org.springframework.mail.MailException;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.stereotype.Component;
 
@@ -26,7 +25,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Sends the card-key mail over SMTP (Spring's {@link JavaMailSender}): a multipart/alternative message with a
+ * Sends the card-key mail over SMTP (a kept connection of {@link SmtpConnections}): a multipart/alternative message with a
  * plain-text and an HTML part, in the order's locale. Codes are opened here, just before rendering, and live only
  * in this call; nothing here logs.
  */
@@ -36,6 +35,7 @@ public class EmailChannel {
     public static final String CHANNEL = "email";
 
     private final JavaMailSender mailSender;
+    private final SmtpConnections connections;
     private final MailTemplates templates;
     private final DeliveryCodes deliveryCodes;
     private final InternetAddress from;
@@ -43,9 +43,10 @@ public class EmailChannel {
     private final Duration sendTimeout;
     private final Clock clock;
 
-    public EmailChannel(JavaMailSender mailSender, MailTemplates templates, DeliveryCodes deliveryCodes,
-            NotificationProperties properties, Clock clock) {
+    public EmailChannel(JavaMailSender mailSender, SmtpConnections connections, MailTemplates templates,
+            DeliveryCodes deliveryCodes, NotificationProperties properties, Clock clock) {
         this.mailSender = mailSender;
+        this.connections = connections;
         this.templates = templates;
         this.deliveryCodes = deliveryCodes;
         this.fallbackLocale = MailLocale.ofTag(properties.defaultLocale());
@@ -98,9 +99,9 @@ public class EmailChannel {
             throw MailFailures.classify(ex, mail.orderNo());
         }
         try {
-            mailSender.send(message);
+            connections.send(message);
         }
-        catch (MailException ex) {
+        catch (MessagingException ex) {
             throw MailFailures.classify(ex, mail.orderNo());
         }
     }
