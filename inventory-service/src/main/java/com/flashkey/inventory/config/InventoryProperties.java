@@ -28,6 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * @param rejectedAnswerRetention  how long a rejected reservation answer stays in Redis for replays
  * @param journalInterval          how often reservations are written behind to the database
  * @param journalBatchRows         most reservations written in one statement
+ * @param journalMaxQueued         most reservations waiting for the database (it is down or behind); beyond, reserve
+ *                                 answers 503 rather than hold stock whose record only this process's memory has
  * @param rebuildOnStartup         rebuild every SKU's counters from the database when the service starts
  * @param rebuildFlagTtl           safety expiry of a SKU's "rebuilding" flag should a rebuild die half-way
  * @param sweepInterval            how often the sweeper looks for reservations past their deadline
@@ -44,7 +46,8 @@ public record InventoryProperties(@NotNull URI catalogUrl, @NotNull Duration cat
         @NotNull Duration catalogCacheTtl, @Valid @NotNull Codes codes, @Min(1) @Max(1_000_000) int importMaxCodes,
         @Min(8) @Max(1000) int importMaxCodeLength, @Min(1) @Max(5000) int importChunkRows,
         @NotNull Duration reservationRetention, @NotNull Duration rejectedAnswerRetention,
-        @NotNull Duration journalInterval, @Min(1) @Max(5000) int journalBatchRows, boolean rebuildOnStartup,
+        @NotNull Duration journalInterval, @Min(1) @Max(5000) int journalBatchRows, @Min(1) int journalMaxQueued,
+        boolean rebuildOnStartup,
         @NotNull Duration rebuildFlagTtl, @NotNull Duration sweepInterval, @NotNull Duration sweepGrace,
         @NotNull Duration reconcileInterval, @NotNull Duration outboxInterval, @Min(1) int topicPartitions,
         boolean requireNoeviction, @NotNull Duration redisTimeout) {

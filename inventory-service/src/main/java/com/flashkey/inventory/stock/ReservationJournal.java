@@ -86,6 +86,11 @@ public class ReservationJournal implements SmartLifecycle {
         });
     }
 
+    /** As many records wait as {@code journal-max-queued} allows: new reservations must wait for the database. */
+    public boolean full() {
+        return queued() >= properties.journalMaxQueued();
+    }
+
     public int queued() {
         synchronized (queue) {
             return queue.size();

@@ -96,6 +96,11 @@ public class ReservationService {
                 return Mono.just(Collections.nCopies(commands.size(),
                         ReserveResult.failed(ReserveResult.Failure.UNAVAILABLE, "Redis is not running noeviction")));
             }
+            if (journal.full()) {
+                // The database is down or far behind: a reservation now would live in Redis and this heap only.
+                return Mono.just(Collections.nCopies(commands.size(), ReserveResult.failed(
+                        ReserveResult.Failure.UNAVAILABLE, "reservations are waiting for the database")));
+            }
             Map<String, List<Integer>> bySku = new LinkedHashMap<>();
             for (int i = 0; i < commands.size(); i++) {
                 bySku.computeIfAbsent(commands.get(i).sku(), sku -> new ArrayList<>()).add(i);

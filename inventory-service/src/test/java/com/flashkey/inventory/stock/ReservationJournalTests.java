@@ -100,6 +100,21 @@ class ReservationJournalTests {
         assertThat(journal.queued()).isZero();
     }
 
+    @Test
+    void whenTheDatabaseIsDownAndJournalMaxQueuedRecordsWaitThenTheJournalIsFullUntilAWriteSucceeds() {
+        repository.failing.set(true);
+        journal.record(reservation(1));
+        journal.record(reservation(2));
+        assertThat(journal.full()).isFalse();
+        journal.record(reservation(3));
+        assertThat(journal.full()).isTrue();
+
+        repository.failing.set(false);
+        journal.flush().block(Duration.ofSeconds(5));
+        assertThat(journal.full()).isFalse();
+        assertThat(repository.rowsWritten()).isEqualTo(3);
+    }
+
     private static Reservation reservation(int i) {
         return new Reservation("o" + i, 1, "SKU-1", 1, "b" + i + "@example.com", Instant.now().plusSeconds(900),
                 Reservation.RESERVED, false);
@@ -108,7 +123,7 @@ class ReservationJournalTests {
     private static InventoryProperties properties(int batchRows) {
         return new InventoryProperties(URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1), Duration.ofSeconds(5),
                 new InventoryProperties.Codes("k", Map.of("k", "a2V5"), "aG1hYw=="), 1000, 200, 1000,
-                Duration.ofDays(7), Duration.ofHours(1), Duration.ofMillis(50), batchRows, false, Duration.ofSeconds(60),
+                Duration.ofDays(7), Duration.ofHours(1), Duration.ofMillis(50), batchRows, 3, false, Duration.ofSeconds(60),
                 Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(200), 1, true,
                 Duration.ofSeconds(2));
     }
