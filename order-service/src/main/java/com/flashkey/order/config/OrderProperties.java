@@ -113,8 +113,9 @@ public record OrderProperties(@NotNull URI catalogUrl, @NotNull URI inventoryUrl
      *
      * @param pollInterval pause between polls of one shard when it had nothing to send
      * @param batchSize    rows claimed per poll
+     * @param keepSent     how long a sent row stays (audits, a replay by hand) before the retention loop deletes it
      */
-    public record Outbox(@NotNull Duration pollInterval, @Min(1) int batchSize) {
+    public record Outbox(@NotNull Duration pollInterval, @Min(1) int batchSize, @NotNull Duration keepSent) {
     }
 
     /**

@@ -39,6 +39,9 @@ class OutboxRelay implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     /** Longest pause of the safety poll: rows nobody woke this relay for are published within about this long. */
     static final Duration SAFETY_POLL = Duration.ofSeconds(5);
+    /** Retention runs a minute after start and while it finds rows, then backs off to an hour. */
+    static final Duration RETENTION_POLL = Duration.ofMinutes(1);
+    static final int PURGE_BATCH = 1000;
 
     private final Shards shards;
     private final OrderEventPublisher publisher;
@@ -46,6 +49,7 @@ class OutboxRelay implements SmartLifecycle {
     private final Clock clock;
     private final OrderProperties.Outbox config;
     private final ShardLoops loops;
+    private final ShardLoops retention;
 
     OutboxRelay(Shards shards, OrderStore store, OrderEventPublisher publisher, TopicNames topics, Clock clock,
             OrderProperties properties) {
@@ -59,6 +63,19 @@ class OutboxRelay implements SmartLifecycle {
                 PeriodicLoop.Pace.polling(busy, busy.compareTo(SAFETY_POLL) > 0 ? busy : SAFETY_POLL),
                 shard -> drainAll(shards.get(shard)), log, "outbox relay");
         store.outboxWritten().connect(loops::wake);
+        this.retention = new ShardLoops(shards.count(), PeriodicLoop.Pace.polling(RETENTION_POLL,
+                RETENTION_POLL.multipliedBy(60)), shard -> purgeSent(shards.get(shard)), log, "outbox retention");
+    }
+
+    /**
+     * Deletes rows sent longer than {@code outbox.keep-sent} ago, {@link #PURGE_BATCH} per statement (short locks);
+     * answers the number deleted. Unsent rows are never touched.
+     */
+    Mono<Long> purgeSent(Shard shard) {
+        LocalDateTime before = LocalDateTime.ofInstant(clock.instant().minus(config.keepSent()), ZoneOffset.UTC);
+        return PeriodicLoop.drain(PURGE_BATCH, () -> shard.db()
+                .sql("DELETE FROM outbox WHERE sent_at < ? ORDER BY sent_at LIMIT " + PURGE_BATCH)
+                .bind(0, before).fetch().rowsUpdated());
     }
 
     /** Sends until the shard's outbox is empty; answers the number of rows sent. */
@@ -91,10 +108,12 @@ class OutboxRelay implements SmartLifecycle {
     @Override
     public void start() {
         loops.start();
+        retention.start();
     }
 
     @Override
     public void stop() {
+        retention.stop();
         loops.stop();
     }
 

@@ -84,6 +84,12 @@ class OutboxWakeUpIntegrationTests {
     @Autowired
     OrderStore store;
 
+    @Autowired
+    OutboxRelay relay;
+
+    @Autowired
+    com.flashkey.order.config.Shards shardsConfig;
+
     @Test
     void whenAPaymentMovesAnOrderToPaidThenOrderPaidIsPublishedWithoutWaitingForThePoll() {
         standIns.product("WAKE-1", "2.00", 3, 10);
@@ -101,6 +107,21 @@ class OutboxWakeUpIntegrationTests {
         int shard = new OrderNo(orderNo).shard();
         await().atMost(Duration.ofSeconds(30)).until(() -> shards.strings(shard,
                 "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").equals(List.of("0")));
+    }
+
+    @Test
+    void whenSentOutboxRowsAreOlderThanKeepSentThenRetentionDeletesThemAndKeepsUnsentAndRecentRows() {
+        shards.update(1, "INSERT INTO outbox (event_id, topic, msg_key, payload, created_at, sent_at) VALUES "
+                + "('" + UUID.randomUUID() + "', 'order.paid', 'OLD', x'00', UTC_TIMESTAMP(6) - INTERVAL 9 DAY, "
+                + "UTC_TIMESTAMP(6) - INTERVAL 8 DAY), "
+                + "('" + UUID.randomUUID() + "', 'order.paid', 'RECENT', x'00', UTC_TIMESTAMP(6) - INTERVAL 2 DAY, "
+                + "UTC_TIMESTAMP(6) - INTERVAL 1 DAY), "
+                + "('" + UUID.randomUUID() + "', 'order.paid', 'UNSENT', x'00', UTC_TIMESTAMP(6) - INTERVAL 9 DAY, NULL)");
+
+        assertThat(relay.purgeSent(shardsConfig.get(1)).block(Duration.ofSeconds(10))).isEqualTo(1L);
+        // UNSENT stays (the relay may have sent it meanwhile: then it is recent).
+        assertThat(shards.strings(1, "SELECT msg_key FROM outbox WHERE msg_key IN ('OLD', 'RECENT', 'UNSENT') "
+                + "ORDER BY msg_key")).containsExactly("RECENT", "UNSENT");
     }
 
     private void awaitStatus(String orderNo, OrderStatus status) {
