@@ -36,6 +36,7 @@ import org.springframework.validation.annotation.Validated;
  * @param sweepGrace               how long past its deadline a reservation must be before the sweeper acts
  * @param reconcileInterval        how often counters are compared with the database
  * @param outboxInterval           how often the outbox relay polls
+ * @param outboxKeepSent           how long a sent outbox row stays before the retention loop deletes it
  * @param topicPartitions          partitions of the topics this service creates
  * @param requireNoeviction        refuse reservations unless Redis runs {@code maxmemory-policy noeviction}
  * @param redisTimeout             timeout of one Redis call (script or command)
@@ -49,7 +50,8 @@ public record InventoryProperties(@NotNull URI catalogUrl, @NotNull Duration cat
         @NotNull Duration journalInterval, @Min(1) @Max(5000) int journalBatchRows, @Min(1) int journalMaxQueued,
         boolean rebuildOnStartup,
         @NotNull Duration rebuildFlagTtl, @NotNull Duration sweepInterval, @NotNull Duration sweepGrace,
-        @NotNull Duration reconcileInterval, @NotNull Duration outboxInterval, @Min(1) int topicPartitions,
+        @NotNull Duration reconcileInterval, @NotNull Duration outboxInterval, @NotNull Duration outboxKeepSent,
+        @Min(1) int topicPartitions,
         boolean requireNoeviction, @NotNull Duration redisTimeout) {
 
     /**

@@ -73,6 +73,12 @@ public class Outbox {
                 .rowsUpdated();
     }
 
+    /** Deletes up to {@code limit} rows sent before {@code before}; unsent rows are never touched. */
+    Mono<Long> deleteSentBefore(Instant before, int limit) {
+        return db.sql("DELETE FROM outbox WHERE sent_at < ? ORDER BY sent_at LIMIT " + limit).bind(0, before).fetch()
+                .rowsUpdated();
+    }
+
     /** Runs {@code action} once the surrounding transaction committed (at once without one). */
     private static Mono<Void> afterCommit(Runnable action) {
         return TransactionSynchronizationManager.forCurrentTransaction()

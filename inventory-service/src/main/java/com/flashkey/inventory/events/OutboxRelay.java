@@ -1,5 +1,6 @@
 package com.flashkey.inventory.events;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,14 +36,20 @@ public class OutboxRelay implements SmartLifecycle {
     /** Longest pause of the safety poll: rows nobody woke this relay for are published within about this long. */
     static final Duration SAFETY_POLL = Duration.ofSeconds(5);
     private static final int BATCH = 200;
+    /** Retention runs a minute after start and while it finds rows, then backs off to an hour. */
+    static final Duration RETENTION_POLL = Duration.ofMinutes(1);
+    static final int PURGE_BATCH = 1000;
 
     private final Outbox outbox;
     private final KafkaTemplate<String, byte[]> kafka;
     private final TransactionalOperator tx;
     private final PeriodicLoop loop;
+    private final PeriodicLoop retention;
+    private final Duration keepSent;
+    private final Clock clock;
 
     public OutboxRelay(Outbox outbox, KafkaTemplate<String, byte[]> kafka, TransactionalOperator tx,
-            InventoryProperties properties) {
+            InventoryProperties properties, Clock clock) {
         this.outbox = outbox;
         this.kafka = kafka;
         this.tx = tx;
@@ -50,6 +57,15 @@ public class OutboxRelay implements SmartLifecycle {
         this.loop = new PeriodicLoop(PeriodicLoop.Pace.polling(busy, busy.compareTo(SAFETY_POLL) > 0 ? busy : SAFETY_POLL),
                 this::publishPending, ex -> log.warn("outbox relay could not publish: {}", ex.toString()));
         outbox.written().connect(lane -> loop.wake());
+        this.keepSent = properties.outboxKeepSent();
+        this.clock = clock;
+        this.retention = new PeriodicLoop(PeriodicLoop.Pace.polling(RETENTION_POLL, RETENTION_POLL.multipliedBy(60)),
+                this::purgeSent, ex -> log.warn("outbox retention failed, will retry: {}", ex.toString()));
+    }
+
+    /** Deletes rows sent longer than {@code outbox-keep-sent} ago, {@link #PURGE_BATCH} per statement. */
+    public Mono<Long> purgeSent() {
+        return PeriodicLoop.drain(PURGE_BATCH, () -> outbox.deleteSentBefore(clock.instant().minus(keepSent), PURGE_BATCH));
     }
 
     /** Publishes what is pending now; completes with the number of rows sent. */
@@ -82,10 +98,12 @@ public class OutboxRelay implements SmartLifecycle {
     @Override
     public void start() {
         loop.start();
+        retention.start();
     }
 
     @Override
     public void stop() {
+        retention.stop();
         loop.stop();
     }
 

@@ -87,6 +87,19 @@ class OutboxRelayTests {
         assertThat(unsent()).isZero();
     }
 
+    @Test
+    void whenSentRowsAreOlderThanKeepSentThenRetentionDeletesThemAndKeepsUnsentAndRecentRows() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        try (Connection c = infra.db().connect(); var s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO outbox (topic, msg_key, payload, created_at, sent_at) VALUES "
+                    + "('t', 'old" + tag + "', x'00', UTC_TIMESTAMP(3) - INTERVAL 9 DAY, UTC_TIMESTAMP(3) - INTERVAL 8 DAY), "
+                    + "('t', 'recent" + tag + "', x'00', UTC_TIMESTAMP(3) - INTERVAL 2 DAY, UTC_TIMESTAMP(3) - INTERVAL 1 DAY)");
+        }
+        assertThat(relay.purgeSent().block(Duration.ofSeconds(30))).isEqualTo(1L);
+        assertThat(count("SELECT COUNT(*) FROM outbox WHERE msg_key = 'old" + tag + "'")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM outbox WHERE msg_key = 'recent" + tag + "'")).isOne();
+    }
+
     private static AllocationFailed failed(String orderNo) {
         return new AllocationFailed(orderNo, "SKU-RELAY", 1, 0, "test", Instant.now());
     }
