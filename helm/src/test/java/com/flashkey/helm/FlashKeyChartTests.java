@@ -477,6 +477,12 @@ class FlashKeyChartTests {
             assertThat(output).contains("NOTES:", "helm test flashkey -n shop",
                     "port-forward svc/flashkey-gateway 8080:8080", "--set order.autoscaling.minReplicas=10",
                     "flashkey-db, flashkey-jwt, flashkey-delivery-keys");
+
+            String withIngress = new Helm(RenderedChart.CHART).install().withName(RenderedChart.RELEASE)
+                    .withNamespace(RenderedChart.NAMESPACE).withKubeVersion(RenderedChart.KUBE_VERSION)
+                    .withValuesFile(PRODUCTION_VALUES).clientOnly().dryRun().call().getOutput();
+            assertThat(withIngress).contains("https://shop.example.com/api/products",
+                    "believes X-Forwarded-For only from 10.244.0.0/16 (ingress.trustedProxies)");
         }
 
         @Test
