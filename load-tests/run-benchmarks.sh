@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates load-tests/RESULTS.md in one command against a running suite (bin/flashkey up):
+# Regenerates load-tests/RESULTS.md in one command against a running suite started with the opt-in that lets every
+# virtual shopper be its own client (FLASHKEY_TRUST_LOCAL_XFF=1 bin/flashkey up):
 #
 #   load-tests/run-benchmarks.sh
 #
@@ -40,6 +41,12 @@ for svc in "${SERVICES[@]}"; do
   curl -fsS -m 3 "http://127.0.0.1:${PORT[$svc]}/actuator/health/readiness" 2>/dev/null | grep -q '"UP"' ||
     die "$svc is not ready on :${PORT[$svc]}: start the suite first (bin/flashkey up)"
 done
+# The simulations give every shopper its own X-Forwarded-For; a gateway that does not believe it from loopback (the
+# launcher's default) counts them all as one client and answers 429 to nearly everything.
+gw_pid=$(cat "$FK/pids/gateway.pid" 2>/dev/null || true)
+if [ -z "$gw_pid" ] || ! tr '\0' '\n' <"/proc/$gw_pid/environ" 2>/dev/null | grep -qx 'FLASHKEY_GATEWAY_TRUSTEDPROXIES=127.0.0.1'; then
+  die "the gateway does not believe X-Forwarded-For from 127.0.0.1 (every shopper would be one client): start the suite with FLASHKEY_TRUST_LOCAL_XFF=1 bin/flashkey up"
+fi
 mkdir -p "$WORK"
 
 # ---------------------------------------------------------------------------------------------------------
@@ -181,7 +188,7 @@ jvm_opts() { tr '\0' ' ' <"/proc/${PID[$1]:-0}/cmdline" 2>/dev/null | grep -o -e
   say "> lower bounds of what the services do on a quiet machine; compare runs of the same report side by side"
   say "> (gateway vs direct), not across reports. The \"rest of the machine\" row shows how much CPU others took."
   say ""
-  say "Regenerate: \`load-tests/run-benchmarks.sh\` against a running suite (\`bin/flashkey up\`). Generated $STARTED"
+  say "Regenerate: \`load-tests/run-benchmarks.sh\` against a running suite (\`FLASHKEY_TRUST_LOCAL_XFF=1 bin/flashkey up\`). Generated $STARTED"
   say "from commit \`$(git rev-parse --short HEAD 2>/dev/null || echo '?')\`."
   say ""
   say "## Machine and configuration"

@@ -117,6 +117,11 @@ app.kubernetes.io/component: {{ include "flashkey.component" . }}
 {{- if has .key (list "inventory" "order" "notification") -}}true{{- end -}}
 {{- end -}}
 
+{{/* Most pods one service can run: maxReplicas under an HPA, else replicaCount; at least 1 (an int). */}}
+{{- define "flashkey.maxReplicas" -}}
+{{- max 1 (int (ternary .svc.autoscaling.maxReplicas .svc.replicaCount .svc.autoscaling.enabled)) -}}
+{{- end -}}
+
 {{/*
 Plain (non-secret) environment of one service, kept in its ConfigMap and referenced with configMapKeyRef:
 the hosts and ports the services read as DB_*, REDIS_*, KAFKA_BOOTSTRAP, plus PORT and the two switches.
@@ -183,7 +188,14 @@ first, then the service's `config` values merged over them (values win).
       "inventory" (include "flashkey.urlOf" (list $root "inventory"))
       "order" (include "flashkey.urlOf" (list $root "order"))
       "payment" (include "flashkey.urlOf" (list $root "paymentCallback")) -}}
-{{- $_ := set $flashkey "gateway" (dict "services" $services "simulator-enabled" $v.paymentSimulatorEnabled) -}}
+{{- /* X-Forwarded-For is believed only from the ingress controller's pods; the rest are clients (validateValues
+       refuses an ingress without them). */ -}}
+{{- $gateway := dict "services" $services "simulator-enabled" $v.paymentSimulatorEnabled
+      "trusted-proxies" (default (list) $v.ingress.trustedProxies) -}}
+{{- /* While Redis is down each replica admits global-limit / local-fallback-replicas on its own. The HPA may run up to
+       maxReplicas, so that is the divisor that never lets the sum pass the global cap (fewer pods admit less). */ -}}
+{{- $_ := set $gateway "rate-limit" (dict "local-fallback-replicas" (include "flashkey.maxReplicas" . | int)) -}}
+{{- $_ := set $flashkey "gateway" $gateway -}}
 {{- end -}}
 {{- $base := dict "flashkey" $flashkey
       "spring" (dict "cloud" (dict "kubernetes" (dict "discovery" (dict "all-namespaces" false))))
@@ -226,6 +238,14 @@ Fails rendering with one clear message per wrong combination of values.
 {{- end -}}
 {{- if and .Values.ingress.enabled (not .Values.ingress.hostname) -}}
 {{- $messages = append $messages "ingress.hostname is required when ingress.enabled=true" -}}
+{{- end -}}
+{{- if and .Values.ingress.enabled (not .Values.ingress.trustedProxies) -}}
+{{- $messages = append $messages "ingress.trustedProxies is required when ingress.enabled=true: list the addresses (CIDRs) the ingress controller's pods connect from; without them the gateway sees every shopper as the controller, and the per-client limits (orders per second, lookups per minute) throttle the whole shop as one client" -}}
+{{- end -}}
+{{- range $cidr := default (list) .Values.ingress.trustedProxies -}}
+{{- if has (trim $cidr) (list "0.0.0.0/0" "::/0") -}}
+{{- $messages = append $messages (printf "ingress.trustedProxies must not contain %s: every client could then choose its own address for the rate limits by sending X-Forwarded-For" $cidr) -}}
+{{- end -}}
 {{- end -}}
 {{- if not .Values.gateway.enabled -}}
 {{- $messages = append $messages "gateway.enabled=false leaves no way in: the gateway is the only service that takes outside traffic" -}}

@@ -81,7 +81,7 @@ public final class E2eSuite implements AutoCloseable {
         // the machine's other users (CI, developers' suites) share.
         environment.put("FLASHKEY_ORDER_SHARDS_POOLMAXSIZE", "8");
         // Loopback stands for thousands of shoppers: each test buyer sends its own X-Forwarded-For.
-        environment.put("FLASHKEY_TRUST_LOOPBACK_PROXY", "1");
+        environment.put("FLASHKEY_TRUST_LOCAL_XFF", "1");
     }
 
     /** Starts the suite (about 1-2 minutes on this 2-core machine; jars are built first if stale). */

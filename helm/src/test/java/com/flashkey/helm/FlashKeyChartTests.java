@@ -43,6 +43,7 @@ import static com.flashkey.helm.RenderedChart.SERVICES;
 import static com.flashkey.helm.RenderedChart.objectName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.LIST;
 
 class FlashKeyChartTests {
 
@@ -357,6 +358,42 @@ class FlashKeyChartTests {
         }
 
         @Test
+        void whenTheIngressIsOnThenTheGatewayBelievesXForwardedForOnlyFromTheControllersAddresses() {
+            assertThat(production().property("gateway", "flashkey.gateway.trusted-proxies")).asInstanceOf(LIST)
+                    .containsExactly("10.244.0.0/16");
+            RenderedChart two = RenderedChart.render(t -> t.withValuesFile(PRODUCTION_VALUES).withValuesFile(
+                    RenderedChart.valuesFile("ingress: {trustedProxies: [10.244.0.0/16, 'fd00:10:244::/56']}")));
+            assertThat(two.property("gateway", "flashkey.gateway.trusted-proxies")).asInstanceOf(LIST)
+                    .containsExactly("10.244.0.0/16", "fd00:10:244::/56");
+            assertThat(checksum(two, "gateway")).as("the gateway's pods roll").isNotEqualTo(checksum(production(), "gateway"));
+            // Without an ingress nobody is trusted: the TCP peer is the client.
+            assertThat(defaults().property("gateway", "flashkey.gateway.trusted-proxies")).asInstanceOf(LIST).isEmpty();
+            for (String component : List.of("catalog", "inventory", "order", "payment-callback", "notification")) {
+                assertThat(production().applicationYaml(component)).as(component).doesNotContain("trusted-proxies");
+            }
+        }
+
+        @Test
+        void whenRedisIsDownThenEachGatewaySharesTheGlobalCapAmongTheMostReplicasItMayRun() {
+            // Each replica admits global limit / local-fallback-replicas alone; under an HPA up to maxReplicas run,
+            // so dividing by fewer would let the replicas together pass the global cap.
+            assertThat(defaults().property("gateway", "flashkey.gateway.rate-limit.local-fallback-replicas")).isEqualTo(16);
+            assertThat(production().property("gateway", "flashkey.gateway.rate-limit.local-fallback-replicas")).isEqualTo(24);
+
+            RenderedChart raised = RenderedChart.render(t -> t.set("gateway.autoscaling.maxReplicas", "40"));
+            assertThat(raised.property("gateway", "flashkey.gateway.rate-limit.local-fallback-replicas")).isEqualTo(40);
+            assertThat(checksum(raised, "gateway")).as("the gateway's pods roll").isNotEqualTo(checksum(defaults(), "gateway"));
+
+            RenderedChart fixed = RenderedChart.render(t -> t.set("gateway.autoscaling.enabled", "false")
+                    .set("gateway.replicaCount", "3"));
+            assertThat(fixed.property("gateway", "flashkey.gateway.rate-limit.local-fallback-replicas")).isEqualTo(3);
+            RenderedChart none = RenderedChart.render(t -> t.set("gateway.autoscaling.enabled", "false")
+                    .set("gateway.replicaCount", "0"));
+            assertThat(none.property("gateway", "flashkey.gateway.rate-limit.local-fallback-replicas"))
+                    .as("the gateway refuses 0").isEqualTo(1);
+        }
+
+        @Test
         void whenASpringConfigChangesThenOnlyThatServicesPodsRoll() {
             RenderedChart changed = RenderedChart.render(t -> t.set("catalog.config.flashkey.catalog.cache-ttl", "30s"));
 
@@ -440,6 +477,12 @@ class FlashKeyChartTests {
             assertThat(output).contains("NOTES:", "helm test flashkey -n shop",
                     "port-forward svc/flashkey-gateway 8080:8080", "--set order.autoscaling.minReplicas=10",
                     "flashkey-db, flashkey-jwt, flashkey-delivery-keys");
+
+            String withIngress = new Helm(RenderedChart.CHART).install().withName(RenderedChart.RELEASE)
+                    .withNamespace(RenderedChart.NAMESPACE).withKubeVersion(RenderedChart.KUBE_VERSION)
+                    .withValuesFile(PRODUCTION_VALUES).clientOnly().dryRun().call().getOutput();
+            assertThat(withIngress).contains("https://shop.example.com/api/products",
+                    "believes X-Forwarded-For only from 10.244.0.0/16 (ingress.trustedProxies)");
         }
 
         @Test
@@ -485,6 +528,7 @@ class FlashKeyChartTests {
                 grace too short      | terminationGracePeriodSeconds=25                                  | terminationGracePeriodSeconds (25) must exceed
                 pdb blocks drains    | catalog.pdb.minAvailable=2                                        | catalog.pdb.minAvailable (2) must be below
                 ingress without host | ingress.enabled=true                                              | ingress.hostname is required
+                ingress, no proxies  | ingress.enabled=true,ingress.hostname=shop.example.com            | ingress.trustedProxies is required when ingress.enabled=true
                 no way in            | gateway.enabled=false                                             | gateway.enabled=false leaves no way in
                 """)
         void whenValuesContradictEachOtherThenValidateValuesFailsWithAClearMessage(String why, String sets, String message) {
@@ -499,6 +543,25 @@ class FlashKeyChartTests {
                     .hasMessageContaining("VALUES VALIDATION").hasMessageContaining(message);
         }
 
+        @ParameterizedTest(name = "ingress.trustedProxies {0}")
+        @CsvSource(delimiter = '|', textBlock = """
+                [0.0.0.0/0]                    | VALUES VALIDATION
+                ['10.244.0.0/16', '::/0']      | VALUES VALIDATION
+                [ingress-nginx.example.com]    | schema
+                [10.244.0.0/33]                | schema
+                """)
+        void whenTheTrustedProxiesWouldLetClientsChooseTheirAddressThenRenderingFails(String proxies, String refusal) {
+            Path values = RenderedChart.valuesFile("ingress: {enabled: true, hostname: shop.example.com, trustedProxies: "
+                    + proxies + "}");
+
+            assertThatThrownBy(() -> RenderedChart.render(t -> t.withValuesFile(values))).hasMessageContaining(refusal)
+                    .satisfies(e -> {
+                        if (refusal.equals("VALUES VALIDATION")) {
+                            assertThat(e).hasMessageContaining("ingress.trustedProxies must not contain");
+                        }
+                    });
+        }
+
         @Test
         void whenTheDefaultsRenderThenEveryValueHasAParamDoc() throws IOException {
             List<String> lines = Files.readAllLines(RenderedChart.CHART.resolve("values.yaml"));
@@ -511,7 +574,7 @@ class FlashKeyChartTests {
                     assertThat(documented).as("@param %s.%s", key, leaf).contains(key + "." + leaf);
                 }
             }
-            assertThat(documented).contains("database.existingSecret", "jwt.existingSecret",
+            assertThat(documented).contains("database.existingSecret", "jwt.existingSecret", "ingress.trustedProxies",
                     "terminationGracePeriodSeconds", "preStopSleepSeconds", "autoscalingBehavior");
         }
     }

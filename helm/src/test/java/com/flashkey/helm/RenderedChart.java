@@ -65,6 +65,18 @@ record RenderedChart(String yaml, List<HasMetadata> objects) {
                 .withKubeVersion(KUBE_VERSION).call());
     }
 
+    /** A values file under target/ holding this YAML, for values --set cannot express (lists). */
+    static Path valuesFile(String yaml) {
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "test-values"));
+            Path file = dir.resolve(Integer.toHexString(yaml.hashCode()) + ".yaml");
+            Files.writeString(file, yaml);
+            return file;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static RenderedChart withDefaults() {
         return render(UnaryOperator.identity());
     }
@@ -128,5 +140,17 @@ record RenderedChart(String yaml, List<HasMetadata> objects) {
 
     String applicationYaml(String component) {
         return find(ConfigMap.class, objectName(component)).orElseThrow().getData().get("application.yml");
+    }
+
+    /** One property of a service's rendered application.yml by its dotted path ("flashkey.gateway.trusted-proxies"). */
+    Object property(String component, String path) {
+        Object node = SERIALIZATION.unmarshal(applicationYaml(component), Map.class);
+        for (String key : path.split("\\.")) {
+            if (!(node instanceof Map<?, ?> map) || !map.containsKey(key)) {
+                throw new AssertionError(component + "'s application.yml has no " + path);
+            }
+            node = map.get(key);
+        }
+        return node;
     }
 }

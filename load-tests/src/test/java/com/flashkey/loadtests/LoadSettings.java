@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * Parameters of every simulation, from system properties, so the same simulations run against a laptop suite
- * ({@code bin/flashkey up}) or a Kubernetes deployment. Example:
+ * ({@code FLASHKEY_TRUST_LOCAL_XFF=1 bin/flashkey up}: see {@link #randomClientAddress()}) or a Kubernetes deployment. Example:
  * {@code ./mvnw -pl load-tests gatling:test -Dsimulation=com.flashkey.loadtests.FlashSaleSimulation -Drate=300}.
  */
 record LoadSettings(String baseUrl, String directUrl, int rate, Duration rampUp, Duration hold, int stock,
@@ -28,7 +28,8 @@ record LoadSettings(String baseUrl, String directUrl, int rate, Duration rampUp,
     /**
      * A client address per virtual user, sent as {@code X-Forwarded-For}: a flash sale comes from many shoppers, not
      * from one machine. The gateway believes it only from a trusted proxy ({@code flashkey.gateway.trusted-proxies};
-     * {@code bin/flashkey up} trusts 127.0.0.1 locally), so per-client rate limits apply per virtual shopper.
+     * locally only with the opt-in {@code FLASHKEY_TRUST_LOCAL_XFF=1 bin/flashkey up}, which trusts 127.0.0.1), so
+     * per-client rate limits apply per virtual shopper; without it every virtual shopper is one client.
      */
     static String randomClientAddress() {
         java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();

@@ -73,7 +73,8 @@ import static org.mockito.Mockito.doReturn;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "flashkey.order.outbox.poll-interval=50ms", "flashkey.order.expiry.poll-interval=200ms",
         "flashkey.order.events.retry-backoff=100ms", "flashkey.order.events.retry-attempts=6",
-        "flashkey.order.limits.lookups-per-minute=5", "flashkey.order.ingest.batch-size=300",
+        "flashkey.order.limits.lookups-per-minute=5", "flashkey.order.limits.lookups-per-order-per-minute=8",
+        "flashkey.order.ingest.batch-size=300",
         "flashkey.order.topic-partitions=3",
         // Orders expire this long after their deadline; expireNow() moves the deadline back further.
         "flashkey.order.payment-grace=30s",
@@ -528,6 +529,31 @@ class OrderServiceIntegrationTests {
         lookUp("000000000000000000000000", "a@example.com", "10.9.9.10").expectStatus().isNotFound();
         // The client is the hop the nearest proxy (the gateway) wrote, not what the caller put in front of it.
         lookUp("000000000000000000000000", "a@example.com", "10.9.9.9, 10.9.9.11").expectStatus().isNotFound();
+    }
+
+    @Test
+    void whenOneOrderIsLookedUpTooOftenFromManyClientsThenItIsRateLimitedAndOtherOrdersAreNot() {
+        // 8 per order and minute, each client within its own 5: 20 quick lookups from 20 addresses span at most two
+        // windows, so at least 4 must be refused although no client is over its limit.
+        String target = OrderNo.generate(Instant.now(), 1).value();
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            var result = lookUp(target, "guess" + i + "@example.com", "10.8.0." + (i + 1)).returnResult(JsonNode.class);
+            statuses.add(result.getStatus().value());
+            if (result.getStatus().value() == 429) {
+                assertThat(result.getResponseHeaders().getContentType()).isNotNull()
+                        .satisfies(type -> assertThat(type.isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)).isTrue());
+                assertThat(result.getResponseHeaders().getFirst("Retry-After")).matches("\\d+");
+                assertThat(result.getResponseBody().blockFirst().get("type").asString())
+                        .isEqualTo("https://flashkey.dev/problems/rate-limited");
+            }
+        }
+        assertThat(statuses).containsOnly(404, 429);
+        assertThat(statuses.stream().filter(s -> s == 429).count()).isGreaterThanOrEqualTo(4);
+        // Another order, from a client already seen: its own counter.
+        lookUp(OrderNo.generate(Instant.now(), 1).value(), "a@example.com", "10.8.0.1").expectStatus().isNotFound();
+        // Malformed numbers are a 404 without a read and get no counter of their own.
+        lookUp("not-an-order", "a@example.com", "10.8.1.1").expectStatus().isNotFound();
     }
 
     // ---------------------------------------------------------------- the order's life

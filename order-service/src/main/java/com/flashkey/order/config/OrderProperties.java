@@ -13,6 +13,7 @@ import jakarta.validation.constraints.Pattern;
 
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -130,10 +131,14 @@ public record OrderProperties(@NotNull URI catalogUrl, @NotNull URI inventoryUrl
     /**
      * Rate limits of the public lookup.
      *
-     * @param lookupsPerMinute lookups and resend requests per client per minute
-     * @param resendsPerHour   resend requests per order per hour
+     * @param lookupsPerMinute         lookups, cancellations and resend requests per client per minute
+     * @param lookupsPerOrderPerMinute the same requests per order number per minute, whichever clients send them: each
+     *                                 checks the contact e-mail, so many clients (addresses are cheap) must not get
+     *                                 more guesses at one order than this
+     * @param resendsPerHour           resend requests per order per hour
      */
-    public record Limits(@Min(1) int lookupsPerMinute, @Min(1) int resendsPerHour) {
+    public record Limits(@Min(1) int lookupsPerMinute, @DefaultValue("30") @Min(1) int lookupsPerOrderPerMinute,
+            @Min(1) int resendsPerHour) {
     }
 
     /**

@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 import com.flashkey.order.config.OrderProperties;
 import com.flashkey.order.order.OrderCancellation;
 import com.flashkey.order.order.OrderLookup;
+import com.flashkey.order.order.OrderNo;
 import com.flashkey.order.order.OrderView;
 
 @Tag(name = "orders", description = "Place an order, read it back with the contact e-mail, ask for the codes again")
@@ -50,8 +51,7 @@ class OrderController {
     @GetMapping("/{orderNo}")
     Mono<OrderView> lookUp(@PathVariable String orderNo, @RequestParam(defaultValue = "") String email,
             ServerHttpRequest request) {
-        return rateLimiter.hit("lookup:" + client(request), limits.lookupsPerMinute(), MINUTE)
-                .then(Mono.defer(() -> lookup.lookUp(orderNo, email)));
+        return limitLookups(orderNo, request).then(Mono.defer(() -> lookup.lookUp(orderNo, email)));
     }
 
     @Operation(summary = "Cancel an unpaid order with its contact e-mail: its stock and the buyer's allowance go back."
@@ -59,19 +59,31 @@ class OrderController {
     @PostMapping("/{orderNo}/cancel")
     Mono<OrderView> cancel(@PathVariable String orderNo, @RequestParam(defaultValue = "") String email,
             ServerHttpRequest request) {
-        return rateLimiter.hit("lookup:" + client(request), limits.lookupsPerMinute(), MINUTE)
-                .then(Mono.defer(() -> cancellation.cancel(orderNo, email)));
+        return limitLookups(orderNo, request).then(Mono.defer(() -> cancellation.cancel(orderNo, email)));
     }
 
     @Operation(summary = "Ask for the delivery e-mail again (rate limited per client and per order)")
     @PostMapping("/{orderNo}/resend")
     Mono<ResponseEntity<OrderLookup.ResendRequested>> resend(@PathVariable String orderNo,
             @RequestParam(defaultValue = "") String email, ServerHttpRequest request) {
-        return rateLimiter.hit("lookup:" + client(request), limits.lookupsPerMinute(), MINUTE)
+        return limitLookups(orderNo, request)
                 .then(rateLimiter.hit("resend:" + orderNo.substring(0, Math.min(orderNo.length(), 40)),
                         limits.resendsPerHour(), HOUR))
                 .then(Mono.defer(() -> lookup.requestResend(orderNo, email)))
                 .map(requested -> ResponseEntity.status(HttpStatus.ACCEPTED).body(requested));
+    }
+
+    /**
+     * Every request that checks the contact e-mail counts against its client and, once the client is within its limit,
+     * against the order number, whoever sends it: spreading guesses over many addresses gains nothing. Malformed
+     * numbers are a 404 without a database read and reveal nothing, so they get no per-order counter.
+     */
+    private Mono<Void> limitLookups(String orderNo, ServerHttpRequest request) {
+        Mono<Void> perClient = rateLimiter.hit("lookup:" + client(request), limits.lookupsPerMinute(), MINUTE);
+        return OrderNo.parse(orderNo)
+                .map(no -> perClient.then(rateLimiter.hit("lookup-order:" + no.value(), limits.lookupsPerOrderPerMinute(),
+                        MINUTE)))
+                .orElse(perClient);
     }
 
     /**
