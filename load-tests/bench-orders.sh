@@ -109,7 +109,9 @@ fi
 DBP=perfbench_$RUN_ID
 common_env=(DB_HOST=127.0.0.1 REDIS_HOST=127.0.0.1 KAFKA_BOOTSTRAP=$KAFKA REDIS_KEY_PREFIX="$RUN_ID:"
   KAFKA_TOPIC_PREFIX="$RUN_ID." CATALOG_URL=http://127.0.0.1:${PORT[catalog]}
-  INVENTORY_URL=http://127.0.0.1:${PORT[inventory]} JWT_SECRET="$JWT_SECRET" OPENAPI_ENABLED=false)
+  INVENTORY_URL=http://127.0.0.1:${PORT[inventory]} JWT_SECRET="$JWT_SECRET" OPENAPI_ENABLED=false
+  # The development delivery and card-code keys exist only in the local profile (inventory refuses to start without).
+  SPRING_PROFILES_ACTIVE=local)
 start() { # name jar db-schema
   local name=$1 jar=$2; shift 2
   env "${common_env[@]}" PORT="${PORT[$name]}" \

@@ -178,7 +178,12 @@ first, then the service's `config` values merged over them (values win).
       "payment-page-url" $v.publicUrls.paymentPage
       "shards" (dict "count" (len $v.orderShards.shards) "username" "${DB_USER}" "password" "${DB_PASSWORD:}" "overrides" $overrides)) -}}
 {{- else if eq .key "inventory" -}}
-{{- $_ := set $flashkey "inventory" (dict "catalog-url" (include "flashkey.urlOf" (list $root "catalog"))) -}}
+{{- /* the keys themselves come from inventoryCodeKeys.existingSecret (configtree) */ -}}
+{{- $_ := set $flashkey "inventory" (dict "catalog-url" (include "flashkey.urlOf" (list $root "catalog"))
+      "codes" (dict "active-key-id" $v.inventoryCodeKeys.activeKeyId)) -}}
+{{- else if eq .key "paymentCallback" -}}
+{{- /* the provider secrets come from paymentCallback.existingSecret (configtree) */ -}}
+{{- $_ := set $flashkey "payment" (dict "reconciliation" (dict "query-url" $v.paymentProvider.queryUrl)) -}}
 {{- else if eq .key "notification" -}}
 {{- $_ := set $flashkey "notification" (dict "order-page-url" $v.publicUrls.orderPage) -}}
 {{- else if eq .key "gateway" -}}
@@ -246,6 +251,19 @@ Fails rendering with one clear message per wrong combination of values.
 {{- if has (trim $cidr) (list "0.0.0.0/0" "::/0") -}}
 {{- $messages = append $messages (printf "ingress.trustedProxies must not contain %s: every client could then choose its own address for the rate limits by sending X-Forwarded-For" $cidr) -}}
 {{- end -}}
+{{- end -}}
+{{- /* The services refuse to start without these (their StartupCheck); say so at install time instead. */ -}}
+{{- if and (or .Values.inventory.enabled .Values.order.enabled .Values.notification.enabled) (not .Values.deliveryKeys.existingSecret) -}}
+{{- $messages = append $messages "deliveryKeys.existingSecret is required: inventory, order and notification read flashkey.delivery.keys.<id> from it" -}}
+{{- end -}}
+{{- if and .Values.inventory.enabled (not .Values.inventoryCodeKeys.existingSecret) -}}
+{{- $messages = append $messages "inventoryCodeKeys.existingSecret is required: inventory reads flashkey.inventory.codes.keys.<id> and flashkey.inventory.codes.hmac-key from it" -}}
+{{- end -}}
+{{- if and .Values.paymentCallback.enabled (not .Values.paymentCallback.existingSecret) -}}
+{{- $messages = append $messages "paymentCallback.existingSecret is required: payment-callback reads flashkey.payment.providers.simpay.secrets from it" -}}
+{{- end -}}
+{{- if and .Values.paymentCallback.enabled (not .Values.paymentProvider.queryUrl) -}}
+{{- $messages = append $messages "paymentProvider.queryUrl is required: reconciliation asks the provider's query API about payments whose webhook never arrived" -}}
 {{- end -}}
 {{- if not .Values.gateway.enabled -}}
 {{- $messages = append $messages "gateway.enabled=false leaves no way in: the gateway is the only service that takes outside traffic" -}}

@@ -277,7 +277,9 @@ class FlashKeyChartTests {
         void whenRenderedThenNoDevelopmentSecretOrLiteralPasswordReachesAConfigMap() {
             bothRenderings().forEach(chart -> chart.all(io.fabric8.kubernetes.api.model.ConfigMap.class).forEach(cm -> {
                 String data = String.join("\n", cm.getData().values());
-                assertThat(data).doesNotContain("flashkey-local-dev-jwt-secret", "Zmxhc2hrZXktbG9jYWwtZGVsaXZlcnkta2V5");
+                assertThat(data).doesNotContain("flashkey-local-dev-jwt-secret", "Zmxhc2hrZXktbG9jYWwtZGVsaXZlcnkta2V5",
+                        "Zmxhc2hrZXktbG9jYWwtYXQtcmVzdC1jb2Rlcy0wMDE", "Zmxhc2hrZXktbG9jYWwtY29kZS1obWFjLWtleS0wMDE",
+                        "simpay-local-dev-secret", "epay-local-dev-key");
                 Matcher password = Pattern.compile("(?m)password: (.*)$").matcher(data);
                 while (password.find()) {
                     assertThat(password.group(1)).as("%s password", cm.getMetadata().getName()).startsWith("${");
@@ -295,6 +297,36 @@ class FlashKeyChartTests {
                         .isEqualTo("optional:configtree:/etc/flashkey/secrets/*/");
             }
             assertThat(defaults().pod("catalog").getVolumes()).noneSatisfy(v -> assertThat(v.getSecret()).isNotNull());
+        }
+
+        @Test
+        void whenInventoryEncryptsCardCodesThenItsCodeKeysAreMountedFromTheirSecretAndTheActiveIdIsConfigured() {
+            bothRenderings().forEach(chart -> {
+                PodSpec pod = chart.pod("inventory");
+                assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null)
+                        .extracting(v -> v.getSecret().getSecretName()).contains("flashkey-inventory-codes");
+                assertThat(pod.getContainers().get(0).getVolumeMounts())
+                        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/flashkey/secrets/codes"));
+                assertThat(chart.applicationYaml("inventory")).contains("codes:", "active-key-id: prod-1");
+                for (String other : List.of("gateway", "catalog", "order", "payment-callback", "notification")) {
+                    assertThat(chart.pod(other).getVolumes()).as(other).filteredOn(v -> v.getSecret() != null)
+                            .extracting(v -> v.getSecret().getSecretName()).doesNotContain("flashkey-inventory-codes");
+                }
+            });
+            assertThat(RenderedChart.render(t -> t.set("inventoryCodeKeys.activeKeyId", "prod-2"))
+                    .applicationYaml("inventory")).contains("active-key-id: prod-2");
+        }
+
+        @Test
+        void whenPaymentCallbackRendersThenItsProviderSecretIsMountedAndReconciliationAsksTheConfiguredQueryUrl() {
+            PodSpec pod = defaults().pod("payment-callback");
+            assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null)
+                    .extracting(v -> v.getSecret().getSecretName()).contains("flashkey-payment-providers");
+            assertThat(defaults().applicationYaml("payment-callback"))
+                    .contains("query-url: https://simpay.example.com/v1/payments")
+                    .doesNotContain("/simulator/");
+            assertThat(RenderedChart.render(t -> t.set("paymentProvider.queryUrl", "https://pay.example.net/q"))
+                    .applicationYaml("payment-callback")).contains("query-url: https://pay.example.net/q");
         }
     }
 
@@ -530,6 +562,10 @@ class FlashKeyChartTests {
                 ingress without host | ingress.enabled=true                                              | ingress.hostname is required
                 ingress, no proxies  | ingress.enabled=true,ingress.hostname=shop.example.com            | ingress.trustedProxies is required when ingress.enabled=true
                 no way in            | gateway.enabled=false                                             | gateway.enabled=false leaves no way in
+                no delivery keys     | deliveryKeys.existingSecret=                                      | deliveryKeys.existingSecret is required
+                no card-code keys    | inventoryCodeKeys.existingSecret=                                 | inventoryCodeKeys.existingSecret is required
+                no provider secrets  | paymentCallback.existingSecret=                                   | paymentCallback.existingSecret is required
+                no query url         | paymentProvider.queryUrl=                                         | paymentProvider.queryUrl is required
                 """)
         void whenValuesContradictEachOtherThenValidateValuesFailsWithAClearMessage(String why, String sets, String message) {
             UnaryOperator<TemplateCommand> values = t -> {
@@ -575,6 +611,8 @@ class FlashKeyChartTests {
                 }
             }
             assertThat(documented).contains("database.existingSecret", "jwt.existingSecret", "ingress.trustedProxies",
+                    "deliveryKeys.existingSecret",
+                    "inventoryCodeKeys.existingSecret", "inventoryCodeKeys.activeKeyId", "paymentProvider.queryUrl",
                     "terminationGracePeriodSeconds", "preStopSleepSeconds", "autoscalingBehavior");
         }
     }

@@ -37,6 +37,10 @@ class PaymentCallbackServiceApplicationTests {
         topics.registerKafka(registry);
         // Readiness is asked at once here; the warm-up that gates it has its own test (WebhookWarmUpTests).
         registry.add("flashkey.payment.warm-up.enabled", () -> "false");
+        // Not the local profile: its own secret and a query URL (StartupCheck refuses to start without them).
+        registry.add("flashkey.payment.providers.simpay.secrets", () -> "simpay-app-test-secret");
+        registry.add("flashkey.payment.reconciliation.query-url", () -> "http://127.0.0.1:9/payments");
+        registry.add("flashkey.payment.reconciliation.interval", () -> "1h");
     }
 
     @Autowired

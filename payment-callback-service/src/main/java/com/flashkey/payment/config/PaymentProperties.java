@@ -62,12 +62,12 @@ public record PaymentProperties(@NotNull DataSize maxBodySize, @NotNull Duration
     }
 
     /**
-     * @param enabled  whether {@code /webhooks/payments/epay} exists (404 otherwise)
+     * @param enabled  whether {@code /webhooks/payments/epay} exists (404 otherwise); off unless configured
      * @param pid      our merchant id at the provider; notifications for another pid are refused
-     * @param key      the merchant key appended to the signed string
+     * @param key      the merchant key appended to the signed string; required while enabled (StartupCheck)
      * @param currency the currency of every epay amount
      */
-    public record Epay(boolean enabled, @NotBlank String pid, @NotBlank String key,
+    public record Epay(boolean enabled, @NotBlank String pid, String key,
             @NotNull @Pattern(regexp = "[A-Z]{3}") String currency) {
 
         @Override
@@ -99,12 +99,13 @@ public record PaymentProperties(@NotNull DataSize maxBodySize, @NotNull Duration
      * @param pendingAfter an order unpaid for longer than this is asked about
      * @param interval     pause between passes
      * @param batchSize    orders asked about per pass
-     * @param queryUrl     the provider's payment query API; {@code GET {queryUrl}/{orderNo}}
+     * @param queryUrl     the provider's payment query API; {@code GET {queryUrl}/{orderNo}}; required while enabled
+     *                     (StartupCheck), no default outside the local profile
      * @param timeout      timeout of one query
      * @param closeAfter   how long after its expiry an unpaid order is still asked about, then forgotten
      */
     public record Reconciliation(boolean enabled, @NotNull Duration pendingAfter, @NotNull Duration interval,
-            @Min(1) @Max(1000) int batchSize, @NotNull URI queryUrl, @NotNull Duration timeout,
+            @Min(1) @Max(1000) int batchSize, URI queryUrl, @NotNull Duration timeout,
             @NotNull Duration closeAfter) {
     }
 

@@ -47,7 +47,8 @@ public class WebhookReceiver {
         this.clock = clock;
         var providers = properties.providers();
         this.simpaySignature = new SimpaySignature(providers.simpay().secrets(), providers.simpay().tolerance());
-        this.epaySignature = new EpaySignature(providers.epay().key());
+        // epay is off unless configured; StartupCheck refuses epay enabled without a key.
+        this.epaySignature = providers.epay().enabled() ? new EpaySignature(providers.epay().key()) : null;
     }
 
     public boolean enabled(String provider) {

@@ -66,6 +66,7 @@ class WebhookIntegrationTests {
     static void infrastructure(DynamicPropertyRegistry registry) {
         WebhookTestSupport.registerInfrastructure(registry, db, topics);
         registry.add("flashkey.payment.providers.simpay.secrets", () -> "rotated-out-secret," + SECRET);
+        registry.add("flashkey.payment.providers.epay.enabled", () -> "true");
         registry.add("flashkey.payment.providers.epay.key", () -> EPAY_KEY);
         registry.add("flashkey.payment.providers.epay.pid", () -> "1001");
         // Only the requests under test publish; the relay has its own test that calls it directly.

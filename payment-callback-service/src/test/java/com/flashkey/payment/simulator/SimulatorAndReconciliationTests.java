@@ -57,7 +57,8 @@ class SimulatorAndReconciliationTests {
         WebhookTestSupport.registerInfrastructure(registry, db, topics);
         registry.add("server.port", () -> PORT);
         registry.add("flashkey.payment.providers.simpay.secrets", () -> SECRET);
-        registry.add("flashkey.payment.reconciliation.query-url", () -> "http://127.0.0.1:" + PORT + "/simulator/api/payments");
+        // No query URL here: the local profile's default is the simulator's query API on this service's own port,
+        // so the lost-webhook test below proves what bin/flashkey runs (item 8 of issue 15).
         // The test runs reconciliation passes itself.
         registry.add("flashkey.payment.reconciliation.interval", () -> "1h");
         registry.add("flashkey.payment.reconciliation.timeout", () -> "30s");
