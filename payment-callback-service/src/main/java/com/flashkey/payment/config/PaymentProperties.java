@@ -31,6 +31,7 @@ import org.springframework.validation.annotation.Validated;
  * @param reconciliation the job that asks the provider about orders still unpaid
  * @param simulator      the local payment simulator (profiles {@code local}, {@code demo})
  * @param warmUp         the start-up warm-up that readiness waits for
+ * @param auditRetention how long a webhook attempt stays in the audit table before the retention loop deletes it
  */
 @Validated
 @ConfigurationProperties("flashkey.payment")
@@ -38,7 +39,7 @@ public record PaymentProperties(@NotNull DataSize maxBodySize, @NotNull Duration
         @NotNull Duration dbTimeout, @NotNull Duration lease, @NotNull Duration retryAfter,
         @Min(1) int partitions, @Valid @NotNull Providers providers, @Valid @NotNull GroupCommit groupCommit, @Valid @NotNull Relay relay,
         @Valid @NotNull Reconciliation reconciliation, @Valid @NotNull Simulator simulator,
-        @Valid @NotNull WarmUp warmUp) {
+        @Valid @NotNull WarmUp warmUp, @NotNull Duration auditRetention) {
 
     /**
      * @param simpay the Stripe-like HMAC scheme

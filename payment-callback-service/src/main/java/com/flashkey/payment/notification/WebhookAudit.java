@@ -2,8 +2,11 @@ package com.flashkey.payment.notification;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -18,6 +21,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
 import com.flashkey.contracts.loop.PeriodicLoop;
+import com.flashkey.payment.config.PaymentProperties;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,6 +46,9 @@ public class WebhookAudit implements SmartLifecycle {
     private static final int MAX_QUEUED = 100_000;
     private static final int BATCH = 500;
     private static final int MAX_TRIES = 3;
+    /** Retention runs a minute after start and while it finds rows, then backs off to an hour. */
+    static final Duration RETENTION_POLL = Duration.ofMinutes(1);
+    static final int PURGE_BATCH = 1000;
     private static final Duration WRITE_BEHIND = Duration.ofMillis(200);
     private static final HexFormat HEX = HexFormat.of();
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
@@ -58,11 +65,18 @@ public class WebhookAudit implements SmartLifecycle {
     private final AtomicInteger queued = new AtomicInteger();
     private final Counter overflow;
     private final PeriodicLoop loop;
+    private final PeriodicLoop retention;
+    private final Duration keep;
+    private final Clock clock;
     private List<Entry> failedBatch = List.of();
     private int failedTries;
 
-    WebhookAudit(DatabaseClient db, MeterRegistry registry) {
+    WebhookAudit(DatabaseClient db, MeterRegistry registry, PaymentProperties properties, Clock clock) {
         this.db = db;
+        this.keep = properties.auditRetention();
+        this.clock = clock;
+        this.retention = new PeriodicLoop(PeriodicLoop.Pace.polling(RETENTION_POLL, RETENTION_POLL.multipliedBy(60)),
+                this::purge, ex -> log.warn("webhook audit retention failed, will retry: {}", ex.toString()));
         this.overflow = Counter.builder("flashkey.payment.audit.overflow")
                 .description("Audit entries logged instead of stored because the queue was full").register(registry);
         this.loop = new PeriodicLoop(PeriodicLoop.Pace.onDemand(WRITE_BEHIND, Duration.ofSeconds(2)), this::write,
@@ -89,6 +103,14 @@ public class WebhookAudit implements SmartLifecycle {
         }
         queue.add(entry);
         loop.wakeWithin(WRITE_BEHIND);
+    }
+
+    /** Deletes attempts older than {@code audit-retention}, {@link #PURGE_BATCH} per statement; answers how many. */
+    Mono<Long> purge() {
+        LocalDateTime before = LocalDateTime.ofInstant(clock.instant().minus(keep), ZoneOffset.UTC);
+        return PeriodicLoop.drain(PURGE_BATCH, () -> db
+                .sql("DELETE FROM webhook_attempts WHERE received_at < ? ORDER BY received_at LIMIT " + PURGE_BATCH)
+                .bind(0, before).fetch().rowsUpdated());
     }
 
     public static String sha256(byte[] body) {
@@ -187,10 +209,12 @@ public class WebhookAudit implements SmartLifecycle {
     @Override
     public void start() {
         loop.start();
+        retention.start();
     }
 
     @Override
     public void stop(Runnable callback) {
+        retention.stop();
         loop.stop();
         // The last attempts before shutdown are stored too, not left in memory.
         flush().timeout(Duration.ofSeconds(5)).onErrorResume(ex -> Mono.empty())

@@ -340,6 +340,20 @@ class WebhookIntegrationTests {
         assertThat(publishedFor(eventId)).hasSize(1);
     }
 
+    @Test
+    void whenAuditRowsAreOlderThanAuditRetentionThenRetentionDeletesThemAndKeepsRecentOnes() throws Exception {
+        String old = newId("evt-old");
+        String recent = newId("evt-recent");
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO webhook_attempts (provider, received_at, outcome, provider_event_id, body_bytes) "
+                    + "VALUES ('simpay', UTC_TIMESTAMP(6) - INTERVAL 91 DAY, 'ACCEPTED', '" + old + "', 10), "
+                    + "('simpay', UTC_TIMESTAMP(6) - INTERVAL 89 DAY, 'ACCEPTED', '" + recent + "', 10)");
+        }
+        assertThat(audit.purge().block(Duration.ofSeconds(30))).isEqualTo(1L);
+        assertThat(auditOutcomes(old)).isEmpty();
+        assertThat(auditOutcomes(recent)).containsExactly("ACCEPTED");
+    }
+
     /** A RECEIVED row whose publish lease ends at the SQL expression {@code leaseUntil}. */
     private void insertUnpublished(String eventId, String orderNo, String leaseUntil) throws SQLException {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
