@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,6 +61,7 @@ import com.flashkey.contracts.KeysAllocated;
 import com.flashkey.contracts.NotificationFailed;
 import com.flashkey.contracts.OrderDelivered;
 import com.flashkey.contracts.Topics;
+import com.flashkey.notification.delivery.DeliveredEventRelay;
 import com.flashkey.testsupport.TestDatabase;
 import com.flashkey.testsupport.TestInfrastructure;
 import com.flashkey.testsupport.TestTopics;
@@ -149,6 +151,9 @@ class NotificationDeliveryIntegrationTests {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    DeliveredEventRelay relay;
 
     @Test
     void whenKeysAreAllocatedThenTheBuyerGetsOneMailWithBothPartsTheCodesAndTheLookupLinkInChinese(CapturedOutput output)
@@ -359,6 +364,35 @@ class NotificationDeliveryIntegrationTests {
         awaitMails(buyer, 1);
         await().atMost(Duration.ofSeconds(60)).until(() -> "SENT".equals(row(orderNo, "keys", "").get("status")));
         assertThat(row(orderNo, "keys", "")).containsEntry("possible_duplicate", true).containsEntry("attempts", 2);
+    }
+
+    @Test
+    void whenSettledRowsAreOlderThanKeepSentThenRetentionDeletesThemAndKeepsRowsInFlightOrUnpublished()
+            throws Exception {
+        String tag = orderNo();
+        try (Connection connection = db.connect(); Statement insert = connection.createStatement()) {
+            insert.executeUpdate("INSERT INTO sent_messages (order_no, channel, template, request_id, status, attempts, "
+                    + "event_id, claimed_at, sent_at, delivered_published_at) VALUES "
+                    + "('OLD-SENT" + tag + "', 'email', 'keys', '', 'SENT', 1, UUID(), UTC_TIMESTAMP(3) - INTERVAL 91 DAY, "
+                    + "UTC_TIMESTAMP(3) - INTERVAL 91 DAY, UTC_TIMESTAMP(3) - INTERVAL 91 DAY), "
+                    + "('OLD-FAILED" + tag + "', 'email', 'keys', '', 'FAILED', 5, UUID(), UTC_TIMESTAMP(3) - INTERVAL 91 DAY, "
+                    + "NULL, NULL), "
+                    + "('OLD-UNPUBLISHED" + tag + "', 'email', 'keys', '', 'SENT', 1, UUID(), "
+                    // sent just now: the relay (every second here) leaves it alone until the purge below ran
+                    + "UTC_TIMESTAMP(3) - INTERVAL 91 DAY, UTC_TIMESTAMP(3), NULL), "
+                    + "('OLD-SENDING" + tag + "', 'email', 'keys', '', 'SENDING', 1, UUID(), UTC_TIMESTAMP(3) - INTERVAL 91 DAY, "
+                    + "NULL, NULL), "
+                    + "('RECENT" + tag + "', 'email', 'keys', '', 'SENT', 1, UUID(), UTC_TIMESTAMP(3) - INTERVAL 89 DAY, "
+                    + "UTC_TIMESTAMP(3) - INTERVAL 89 DAY, UTC_TIMESTAMP(3) - INTERVAL 89 DAY)");
+        }
+        assertThat(relay.purge().block(Duration.ofSeconds(30))).isGreaterThanOrEqualTo(2L);
+        assertThat(row("OLD-SENT" + tag, "keys", "")).isEmpty();
+        assertThat(row("OLD-FAILED" + tag, "keys", "")).isEmpty();
+        // Still to be published, or a send in flight: kept (the relay publishes the first, a take-over finishes the
+        // second). A recent one is kept as the replay guard.
+        assertThat(row("OLD-UNPUBLISHED" + tag, "keys", "")).isNotEmpty();
+        assertThat(row("OLD-SENDING" + tag, "keys", "")).isNotEmpty();
+        assertThat(row("RECENT" + tag, "keys", "")).isNotEmpty();
     }
 
     @Test

@@ -21,7 +21,8 @@ public final class TestProperties {
                         new NotificationProperties.Connections(4, 100, Duration.ofMinutes(5), Duration.ofSeconds(30))),
                 new NotificationProperties.Retry(5, Duration.ofSeconds(2), 3.0, Duration.ofMinutes(5), 1),
                 new NotificationProperties.Sms(smsUrl != null, smsUrl, "sms-token", smsTimeout,
-                        Map.of("en", "FlashKey: order {{orderNo}} is ready.", "zh-CN", "FlashKey：订单 {{orderNo}} 已完成。")));
+                        Map.of("en", "FlashKey: order {{orderNo}} is ready.", "zh-CN", "FlashKey：订单 {{orderNo}} 已完成。")),
+                Duration.ofDays(90));
     }
 
     public static NotificationProperties notification() {

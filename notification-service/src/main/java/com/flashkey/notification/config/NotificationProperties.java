@@ -29,12 +29,14 @@ import org.springframework.validation.annotation.Validated;
  * @param mail           the e-mail channel
  * @param retry          non-blocking retry topics (read by the listener's {@code @RetryableTopic} through placeholders)
  * @param sms            the SMS channel
+ * @param keepSent       how long a settled row of the sent-message log stays; after that a replayed event would
+ *                       send again, so keep it well past Kafka's retention
  */
 @Validated
 @ConfigurationProperties("flashkey.notification")
 public record NotificationProperties(@NotNull URI orderPageUrl, @NotBlank String defaultLocale, @Min(1) int partitions,
         @Min(1) int listenerConcurrency, @Min(1) int maxInFlight, @NotNull Duration claimLease, @NotNull Duration relayInterval, @Valid @NotNull Mail mail,
-        @Valid @NotNull Retry retry, @Valid @NotNull Sms sms) {
+        @Valid @NotNull Retry retry, @Valid @NotNull Sms sms, @NotNull Duration keepSent) {
 
     /**
      * @param from        sender address, e.g. {@code FlashKey <no-reply@example.com>}

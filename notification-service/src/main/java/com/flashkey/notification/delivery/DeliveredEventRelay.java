@@ -20,15 +20,20 @@ import reactor.core.publisher.Mono;
  * that while it finds none.
  */
 @Component
-class DeliveredEventRelay implements SmartLifecycle {
+public class DeliveredEventRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveredEventRelay.class);
     private static final int BATCH = 200;
+    /** Retention runs a minute after start and while it finds rows, then backs off to an hour. */
+    static final Duration RETENTION_POLL = Duration.ofMinutes(1);
+    static final int PURGE_BATCH = 1000;
 
     private final SentMessageLog sentMessages;
     private final DeliveryService deliveries;
     private final Duration interval;
     private final PeriodicLoop loop;
+    private final PeriodicLoop retention;
+    private final Duration keepSent;
 
     DeliveredEventRelay(SentMessageLog sentMessages, DeliveryService deliveries, NotificationProperties properties) {
         this.sentMessages = sentMessages;
@@ -41,6 +46,14 @@ class DeliveredEventRelay implements SmartLifecycle {
                     }
                 }),
                 ex -> log.warn("order.delivered relay sweep failed: {}", ex.toString()));
+        this.keepSent = properties.keepSent();
+        this.retention = new PeriodicLoop(PeriodicLoop.Pace.polling(RETENTION_POLL, RETENTION_POLL.multipliedBy(60)),
+                this::purge, ex -> log.warn("sent-message retention failed, will retry: {}", ex.toString()));
+    }
+
+    /** Deletes settled rows older than {@code keep-sent}, {@link #PURGE_BATCH} per statement; answers how many. */
+    public Mono<Long> purge() {
+        return PeriodicLoop.drain(PURGE_BATCH, () -> sentMessages.deleteSettled(keepSent, PURGE_BATCH));
     }
 
     /** One sweep: rows sent more than one interval ago and still unpublished. */
@@ -53,10 +66,12 @@ class DeliveredEventRelay implements SmartLifecycle {
     @Override
     public void start() {
         loop.start();
+        retention.start();
     }
 
     @Override
     public void stop() {
+        retention.stop();
         loop.stop();
     }
 

@@ -106,6 +106,20 @@ class SentMessageLog {
                 .all();
     }
 
+    /**
+     * Deletes up to {@code limit} settled rows claimed more than {@code age} ago: sent with order.delivered published,
+     * or failed. A row in flight ({@code SENDING}) or still to be published stays. Once deleted, a replay of the
+     * same event would send again, so the age is well past Kafka's retention and any replay window.
+     */
+    Mono<Long> deleteSettled(Duration age, int limit) {
+        return db.sql("DELETE FROM sent_messages WHERE claimed_at < TIMESTAMPADD(MICROSECOND, :ageMicros, UTC_TIMESTAMP(3)) "
+                + "AND ((status = 'SENT' AND delivered_published_at IS NOT NULL) OR status = 'FAILED') "
+                + "ORDER BY claimed_at LIMIT :limit")
+                .bind("ageMicros", -age.toNanos() / 1000)
+                .bind("limit", limit)
+                .fetch().rowsUpdated();
+    }
+
     private static DatabaseClient.GenericExecuteSpec bind(DatabaseClient.GenericExecuteSpec spec, MessageKey key) {
         return spec.bind("orderNo", key.orderNo()).bind("channel", key.channel()).bind("template", key.template())
                 .bind("requestId", key.requestId());

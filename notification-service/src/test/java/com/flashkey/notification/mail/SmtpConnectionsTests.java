@@ -110,7 +110,7 @@ class SmtpConnectionsTests {
                         Duration.ofSeconds(30)));
         return new NotificationProperties(base.orderPageUrl(), base.defaultLocale(), base.partitions(),
                 base.listenerConcurrency(), base.maxInFlight(), base.claimLease(), base.relayInterval(), mail,
-                base.retry(), base.sms());
+                base.retry(), base.sms(), base.keepSent());
     }
 
     private MimeMessage mail(String to) throws MessagingException {
