@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The simulations give every virtual shopper its own X-Forwarded-For; the local gateway believes it from loopback only
  * when the suite was started with the opt-in {@code FLASHKEY_TRUST_LOCAL_XFF=1}. Without it a tunnel or port-forward
  * to 127.0.0.1 would let anyone choose their client address, so it is off by default. Reads what
- * {@code bin/flashkey env} says {@code up} would start each service with; nothing is started.
+ * {@code bin/flashkey env} says {@code up} would start each service with; nothing is started. The same reading shows
+ * that only the gateway listens beyond loopback.
  */
 class LocalClientTrustTests {
 
@@ -40,6 +41,15 @@ class LocalClientTrustTests {
                 "payment-callback-service", "notification-service")) {
             assertThat(env(service, Map.of("FLASHKEY_TRUST_LOCAL_XFF", "1"))).as(service)
                     .noneMatch(line -> line.contains("TRUSTEDPROXIES"));
+        }
+    }
+
+    @Test
+    void whenTheSuiteStartsThenOnlyTheGatewayListensBeyondLoopback() throws Exception {
+        assertThat(env("gateway", Map.of())).noneMatch(line -> line.startsWith("SERVER_ADDRESS="));
+        for (String service : List.of("catalog-service", "inventory-service", "order-service",
+                "payment-callback-service", "notification-service")) {
+            assertThat(env(service, Map.of())).as(service).contains("SERVER_ADDRESS=127.0.0.1");
         }
     }
 
