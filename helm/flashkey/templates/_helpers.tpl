@@ -128,7 +128,7 @@ the hosts and ports the services read as DB_*, REDIS_*, KAFKA_BOOTSTRAP, plus PO
 */}}
 {{- define "flashkey.envConfig" -}}
 {{- $v := .root.Values -}}
-{{- $env := dict "PORT" (toString .svc.containerPort) "KUBERNETES_ENABLED" (toString $v.kubernetesEnabled) "OPENAPI_ENABLED" (toString $v.openapiEnabled) -}}
+{{- $env := dict "PORT" (toString .svc.containerPort) "MANAGEMENT_SERVER_PORT" (toString $v.managementPort) "KUBERNETES_ENABLED" (toString $v.kubernetesEnabled) "OPENAPI_ENABLED" (toString $v.openapiEnabled) -}}
 {{- if or (include "flashkey.usesDatabase" .) (eq .key "order") -}}
 {{- $_ := set $env "DB_HOST" $v.database.host -}}
 {{- $_ := set $env "DB_PORT" (toString $v.database.port) -}}

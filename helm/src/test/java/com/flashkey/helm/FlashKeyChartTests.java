@@ -470,6 +470,42 @@ class FlashKeyChartTests {
         }
 
         @Test
+        void whenRenderedThenTheActuatorListensOnlyOnTheManagementPortWhichNeitherTheIngressNorThePublicRuleReaches() {
+            bothRenderings().forEach(chart -> SERVICES.values().forEach(component -> {
+                assertThat(chart.env(component, "MANAGEMENT_SERVER_PORT")).as(component).isEqualTo("9090");
+                assertThat(chart.pod(component).getContainers().get(0).getPorts())
+                        .anySatisfy(port -> {
+                            assertThat(port.getName()).isEqualTo("management");
+                            assertThat(port.getContainerPort()).isEqualTo(9090);
+                        });
+                // Whoever may reach the service's traffic port (the public, for the gateway) gets http only.
+                chart.find(NetworkPolicy.class, objectName(component)).orElseThrow().getSpec().getIngress()
+                        .forEach(rule -> {
+                            boolean metricsRule = rule.getFrom().stream()
+                                    .anyMatch(peer -> peer.getNamespaceSelector() != null);
+                            assertThat(rule.getPorts()).as(component).allSatisfy(port -> assertThat(
+                                    port.getPort().getStrVal()).isEqualTo(metricsRule ? "management" : "http"));
+                        });
+            }));
+            Ingress ingress = production().all(Ingress.class).get(0);
+            assertThat(ingress.getSpec().getRules().get(0).getHttp().getPaths()).allSatisfy(path ->
+                    assertThat(path.getBackend().getService().getPort().getName()).isEqualTo("http"));
+            assertThat(production().yaml()).contains("- port: management\n      path: /actuator/prometheus");
+        }
+
+        @Test
+        void whenTheGatewayServiceIsALoadBalancerThenTheManagementPortStaysOnAClusterInternalServiceOfItsOwn() {
+            RenderedChart chart = RenderedChart.render(t -> t.set("gateway.service.type", "LoadBalancer"));
+            Service gateway = chart.find(Service.class, objectName("gateway")).orElseThrow();
+            assertThat(gateway.getSpec().getType()).isEqualTo("LoadBalancer");
+            assertThat(gateway.getSpec().getPorts()).extracting(p -> p.getName()).containsExactly("http");
+            Service management = chart.find(Service.class, objectName("gateway") + "-management").orElseThrow();
+            assertThat(management.getSpec().getType()).isEqualTo("ClusterIP");
+            assertThat(management.getSpec().getPorts()).extracting(p -> p.getName()).containsExactly("management");
+            assertThat(defaults().find(Service.class, objectName("gateway") + "-management")).isEmpty();
+        }
+
+        @Test
         void whenRbacRendersThenSpringCloudKubernetesGetsReadOnlyAccessWithoutSecrets() {
             Role role = defaults().all(Role.class).get(0);
             assertThat(role.getRules()).allSatisfy(rule ->
@@ -526,7 +562,7 @@ class FlashKeyChartTests {
             assertThat(test.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
             assertThat(test.getSpec().getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
             assertThat(test.getSpec().getContainers().get(0).getArgs())
-                    .contains("http://flashkey-gateway:8080/actuator/health/readiness");
+                    .contains("http://flashkey-gateway:8080/api/products");
         }
     }
 
@@ -620,7 +656,7 @@ class FlashKeyChartTests {
     private static void assertProbe(Probe probe, String path) {
         assertThat(probe).isNotNull();
         assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
-        assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
+        assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management");
     }
 
     private static String checksum(RenderedChart chart, String component) {
