@@ -55,6 +55,11 @@ public class OrderStore {
         return shards.count();
     }
 
+    /** Whether this service has the shard (an order number may name one beyond the count). */
+    public boolean hasShard(int shard) {
+        return shards.has(shard);
+    }
+
     /** Rings with the shard's index once a transition's outbox row is committed; the outbox relay connects. */
     public WakeUp outboxWritten() {
         return outboxWritten;
@@ -130,11 +135,18 @@ public class OrderStore {
                 .sort(Comparator.comparing(Order::placedAt).reversed()).take(limit);
     }
 
-    /** Sets the anomaly flag (idempotent: the same flag again changes nothing). */
-    public Mono<Void> flag(OrderNo orderNo, String flag) {
-        return shards.get(orderNo.shard()).db().sql("UPDATE orders SET flag = ? WHERE order_no = ?")
-                .bind(0, flag.length() > 255 ? flag.substring(0, 255) : flag).bind(1, orderNo.value())
-                .fetch().rowsUpdated().then();
+    /**
+     * Runs {@code insert} (an INSERT IGNORE of one row keyed uniquely) on a shard and, if it inserted the row, writes
+     * {@code event} to that shard's outbox in the same transaction: insert first, then act, so a second copy of the
+     * same fact inserts nothing and publishes nothing.
+     *
+     * @return true if this call inserted the row
+     */
+    public Mono<Boolean> insertOnce(int shard, String insert, List<Object> values, OutboxEvent event) {
+        Shard target = shards.get(shard);
+        Mono<Boolean> work = target.db().sql(insert).bindValues(values).fetch().rowsUpdated()
+                .flatMap(rows -> rows == 0 ? Mono.just(false) : insertOutbox(target, event).thenReturn(true));
+        return target.transactions().transactional(work);
     }
 
     /**
