@@ -83,7 +83,13 @@ public class OrderLifecycle {
             return switch (order.status()) {
                 case PENDING_PAYMENT -> pay(order, order.status().markPaid(), order.attempt(), payment);
                 case EXPIRED, CANCELLED -> payLate(order, payment);
-                case PAID, DELIVERED, REFUND_REQUIRED -> Mono.just(Outcome.UNCHANGED);
+                case PAID, DELIVERED, REFUND_REQUIRED -> order.tookPayment(payment.provider(), payment.transactionId())
+                        ? Mono.just(Outcome.UNCHANGED)
+                        // Another payment for an order that took one already (or whose money goes back): this one
+                        // must go back as well.
+                        : unmatched(payment, UnmatchedPayments.ORDER_NOT_PAYABLE, "order " + order.orderNo() + " is "
+                                + order.status() + " over " + order.paymentProvider() + " transaction "
+                                + order.paymentTransactionId() + "; this payment is another");
             };
         });
     }
@@ -172,7 +178,7 @@ public class OrderLifecycle {
     public Mono<Outcome> onAllocationFailed(AllocationFailed failed) {
         OrderNo orderNo = new OrderNo(failed.orderNo());
         return withOrder(orderNo, order -> order.status() != OrderStatus.PAID ? Mono.just(Outcome.UNCHANGED)
-                : refund(order, "allocation-failed: " + failed.reason()));
+                : refund(order, "allocation-failed: " + failed.reason(), null));
     }
 
     /**
@@ -214,14 +220,24 @@ public class OrderLifecycle {
                 .flatMap(inventory::reserve)
                 .flatMap(reservation -> reservation.reserved()
                 ? pay(order, order.status().markPaidAfterReReservation(), attempt, payment)
-                : refund(order, "paid-after-expiry: " + describe(reservation)));
+                : refund(order, "paid-after-expiry: " + describe(reservation), payment));
     }
 
-    private Mono<Outcome> refund(Order order, String reason) {
+    /**
+     * The money must go back. {@code payment} is the payment that arrived too late (null when the order was paid
+     * before, whose payment columns stay): kept with the order, so its redelivery is known as the same payment.
+     */
+    private Mono<Outcome> refund(Order order, String reason, PaymentSucceeded payment) {
         Instant now = clock.instant();
         OrderRefundRequired event = new OrderRefundRequired(order.orderNo().value(), order.sku(), order.quantity(),
                 order.amountMinor(), order.currency(), reason, now);
-        return move(order, order.status().requireRefund(), Map.of("closed_at", now),
+        Map<String, Object> changes = new LinkedHashMap<>();
+        changes.put("closed_at", now);
+        if (payment != null) {
+            changes.put("payment_provider", payment.provider());
+            changes.put("payment_transaction_id", payment.transactionId());
+        }
+        return move(order, order.status().requireRefund(), changes,
                 events.outboxEvent(Topics.ORDER_REFUND_REQUIRED, event));
     }
 

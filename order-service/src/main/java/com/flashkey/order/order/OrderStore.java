@@ -37,7 +37,8 @@ import com.flashkey.order.config.Shards;
 public class OrderStore {
 
     private static final String COLUMNS = "order_no, sku, quantity, buyer_email, amount_minor, currency, locale, "
-            + "status, version, attempt, placed_at, expires_at, paid_at, delivered_at, codes, flag, buyer_phone";
+            + "status, version, attempt, placed_at, expires_at, paid_at, delivered_at, codes, flag, buyer_phone, "
+            + "payment_provider, payment_transaction_id";
 
     private static final TypeReference<List<SealedCode>> CODES = new TypeReference<>() {
     };
@@ -226,7 +227,8 @@ public class OrderStore {
                 row.get("attempt", Integer.class), instant(row, "placed_at"), instant(row, "expires_at"),
                 instant(row, "paid_at"), instant(row, "delivered_at"),
                 codes == null ? List.of() : json.readValue(codes, CODES), row.get("flag", String.class),
-                row.get("buyer_phone", String.class));
+                row.get("buyer_phone", String.class), row.get("payment_provider", String.class),
+                row.get("payment_transaction_id", String.class));
     }
 
     private static Instant instant(Readable row, String column) {

@@ -49,6 +49,9 @@ public class UnmatchedPayments {
     /** The amount or currency is not the order's, and the order can no longer take a refund of its own. */
     public static final String AMOUNT_MISMATCH = "amount-mismatch";
 
+    /** The order took a payment already (paid, delivered, or its money goes back) and this is another one. */
+    public static final String ORDER_NOT_PAYABLE = "order-not-payable";
+
     private static final Logger log = LoggerFactory.getLogger(UnmatchedPayments.class);
 
     private static final String INSERT = "INSERT IGNORE INTO unmatched_payment (provider, provider_event_id, order_no, "
