@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,7 @@ public class OrderLifecycle {
      * @return the outcome, for logs and tests
      */
     public Mono<Outcome> onPaymentSucceeded(PaymentSucceeded payment) {
-        java.util.Optional<OrderNo> parsed = OrderNo.parse(payment.orderNo());
+        Optional<OrderNo> parsed = OrderNo.parse(payment.orderNo());
         if (parsed.isEmpty()) {
             return unmatched(payment, UnmatchedPayments.MALFORMED_ORDER_NO, "not an order number");
         }
@@ -101,12 +102,18 @@ public class OrderLifecycle {
      */
     public Mono<Outcome> onPaymentForMissingOrder(PaymentSucceeded payment) {
         OrderNo orderNo = new OrderNo(payment.orderNo());
+        String shard = "shard " + orderNo.shard();
         return store.find(orderNo).hasElement().flatMap(landed -> landed ? onPaymentSucceeded(payment)
-                : placedOrders.find(orderNo).hasElement().flatMap(placed -> placed
-                        ? unmatched(payment, UnmatchedPayments.NOT_INGESTED, "the order was placed but its row did "
-                                + "not land in shard " + orderNo.shard())
-                        : unmatched(payment, UnmatchedPayments.UNKNOWN_ORDER, "no such order in shard "
-                                + orderNo.shard())));
+                : placedOrders.find(orderNo).hasElement()
+                        // Redis only tells which of the two it is: the payment is kept either way.
+                        .onErrorResume(ex -> {
+                            log.warn("placed-order copy of {} could not be read: {}", orderNo, ex.toString());
+                            return Mono.just(false);
+                        })
+                        .flatMap(placed -> placed
+                                ? unmatched(payment, UnmatchedPayments.NOT_INGESTED,
+                                        "the order was placed but its row did not land in " + shard)
+                                : unmatched(payment, UnmatchedPayments.UNKNOWN_ORDER, "no such order in " + shard)));
     }
 
     /**
