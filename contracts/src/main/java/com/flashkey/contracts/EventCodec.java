@@ -20,7 +20,7 @@ public final class EventCodec {
 
     private static final Map<String, Class<? extends Event>> TYPES = Stream
             .of(OrderPlaced.class, OrderPaid.class, OrderExpired.class, OrderCancelled.class,
-                    OrderRefundRequired.class, PaymentSucceeded.class, KeysAllocated.class, AllocationFailed.class,
+                    OrderRefundRequired.class, PaymentSucceeded.class, PaymentUnmatched.class, KeysAllocated.class, AllocationFailed.class,
                     DeliveryResendRequested.class, OrderDelivered.class, NotificationFailed.class,
                     ProductChanged.class)
             .collect(Collectors.toUnmodifiableMap(Class::getSimpleName, Function.identity()));

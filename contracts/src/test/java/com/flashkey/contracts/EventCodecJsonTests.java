@@ -28,6 +28,8 @@ class EventCodecJsonTests {
                 new OrderExpired("FK1", "SKU-1", 2, T), new OrderCancelled("FK1", "SKU-1", 1, "buyer", T),
                 new OrderRefundRequired("FK1", "SKU-1", 1, 990, "CNY", "sold out after expiry", T),
                 new PaymentSucceeded("FK1", "simpay", "evt_1", 1980, "CNY", "tx-1", T),
+                new PaymentUnmatched("not-an-order", "simpay", "evt_2", 1980, "CNY", "tx-2", T, "malformed-order-no",
+                        "not an order number", T),
                 new KeysAllocated("FK1", "SKU-1", 1, "a@b.c", "en", List.of(code), T),
                 new KeysAllocated("FK1", "SKU-1", 1, "a@b.c", "en", List.of(code), T, "+8613800000000"),
                 new AllocationFailed("FK1", "SKU-1", 3, 1, "not enough keys", T),

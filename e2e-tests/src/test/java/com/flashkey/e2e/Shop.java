@@ -94,6 +94,13 @@ final class Shop {
                 json.path("reserved").asLong(), json.path("sold").asLong());
     }
 
+    /** order-service's payments no order could take (admin list, newest first). */
+    JsonNode unmatchedPayments() {
+        Reply reply = admin("GET", "/api/admin/payments/unmatched?limit=500", null, null);
+        reply.expect(200, "unmatched payments");
+        return reply.json().path("items");
+    }
+
     /** {imported, available, reserved, sold} of a SKU. */
     record Inventory(long imported, long available, long reserved, long sold) {
 
@@ -212,9 +219,14 @@ final class Shop {
 
     /** simpay's payment.succeeded body for an order (the provider's own event id and transaction id). */
     static String paymentBody(String eventId, String orderNo, String amount, String currency) {
+        return paymentBody(eventId, orderNo, amount, currency, "tx-" + eventId);
+    }
+
+    /** A notification of the payment {@code transactionId} (a provider re-notifying one payment keeps its id). */
+    static String paymentBody(String eventId, String orderNo, String amount, String currency, String transactionId) {
         return """
-                {"eventId":"%s","type":"payment.succeeded","orderNo":"%s","amount":"%s","currency":"%s","transactionId":"tx-%s","paidAt":"%s"}"""
-                .formatted(eventId, orderNo, amount, currency, eventId, Instant.now());
+                {"eventId":"%s","type":"payment.succeeded","orderNo":"%s","amount":"%s","currency":"%s","transactionId":"%s","paidAt":"%s"}"""
+                .formatted(eventId, orderNo, amount, currency, transactionId, Instant.now());
     }
 
     /** Posts a webhook signed with simpay's secret ({@code t=<unix>,v1=hex(HMAC-SHA256(secret, t.body))}). */

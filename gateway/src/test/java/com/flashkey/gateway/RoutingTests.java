@@ -50,6 +50,7 @@ class RoutingTests extends GatewayTestBase {
         expectRouted(HttpMethod.POST, "/api/admin/inventory/rebuild", Stubs.INVENTORY, admin);
         assertThat(Stubs.INVENTORY.hits().get(0).header(HttpHeaders.AUTHORIZATION))
             .as("the token goes on, services check it too").startsWith("Bearer ");
+        expectRouted(HttpMethod.GET, "/api/admin/payments/unmatched", Stubs.ORDER, admin);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,6 +23,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -34,6 +36,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import com.flashkey.contracts.AllocationFailed;
 import com.flashkey.contracts.DeliveryCodes;
+import com.flashkey.contracts.EventCodec;
+import com.flashkey.contracts.EventEnvelope;
 import com.flashkey.contracts.KeysAllocated;
 import com.flashkey.contracts.OrderCancelled;
 import com.flashkey.contracts.OrderEvent;
@@ -41,6 +45,7 @@ import com.flashkey.contracts.OrderPaid;
 import com.flashkey.contracts.OrderPlaced;
 import com.flashkey.contracts.OrderRefundRequired;
 import com.flashkey.contracts.PaymentSucceeded;
+import com.flashkey.contracts.PaymentUnmatched;
 import com.flashkey.contracts.SealedCode;
 import com.flashkey.contracts.Topics;
 import com.flashkey.order.order.Order;
@@ -48,6 +53,7 @@ import com.flashkey.order.order.OrderEventPublisher;
 import com.flashkey.order.order.OrderNo;
 import com.flashkey.order.order.OrderStatus;
 import com.flashkey.order.order.OrderStore;
+import com.flashkey.order.support.AdminTokens;
 import com.flashkey.order.support.EventCapture;
 import com.flashkey.order.support.ShardDatabases;
 import com.flashkey.order.support.StandIns;
@@ -95,12 +101,15 @@ class OrderServiceIntegrationTests {
     static TestTopics topics = TestInfrastructure.kafka().newTopics("order", 3, List.of(Topics.ORDER_PLACED,
             Topics.ORDER_PAID, Topics.ORDER_EXPIRED, Topics.ORDER_CANCELLED, Topics.ORDER_REFUND_REQUIRED,
             Topics.DELIVERY_RESEND_REQUESTED, Topics.PAYMENT_SUCCEEDED, Topics.KEYS_ALLOCATED, Topics.ALLOCATION_FAILED,
-            Topics.PAYMENT_SUCCEEDED + ".DLT"));
+            Topics.PAYMENT_SUCCEEDED + ".DLT", Topics.PAYMENT_UNMATCHED));
 
     static final StandIns standIns = new StandIns();
 
     static final EventCapture kafka = new EventCapture(topics, List.of(Topics.ORDER_PAID, Topics.ORDER_EXPIRED,
-            Topics.ORDER_CANCELLED, Topics.ORDER_REFUND_REQUIRED, Topics.DELIVERY_RESEND_REQUESTED, Topics.PAYMENT_SUCCEEDED + ".DLT"));
+            Topics.ORDER_CANCELLED, Topics.ORDER_REFUND_REQUIRED, Topics.DELIVERY_RESEND_REQUESTED, Topics.PAYMENT_SUCCEEDED + ".DLT",
+            Topics.PAYMENT_UNMATCHED));
+
+    static final EventCodec codec = new EventCodec();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -127,6 +136,9 @@ class OrderServiceIntegrationTests {
 
     @MockitoSpyBean
     OrderEventPublisher publisher;
+
+    @Autowired
+    MeterRegistry meters;
 
     @LocalServerPort
     int port;
@@ -690,17 +702,209 @@ class OrderServiceIntegrationTests {
     }
 
     @Test
-    void whenThePaymentAmountDoesNotMatchThenTheOrderIsFlaggedAndNotPaid() {
+    void whenThePaymentAmountDoesNotMatchThenARefundIsRequiredTheStockGoesBackAndADuplicateChangesNothing() {
         standIns.product("MISMATCH-1", "4.50", 3, 10);
         String orderNo = placeOk("MISMATCH-1", 1, "mm@example.com");
         awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
-        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-mm", 1, "CNY", "tx-mm",
-                Instant.now()));
-        await().atMost(Duration.ofSeconds(30)).until(() -> store.find(new OrderNo(orderNo)).block().flag() != null);
-        Order order = store.find(new OrderNo(orderNo)).block();
-        assertThat(order.status()).isEqualTo(OrderStatus.PENDING_PAYMENT);
-        assertThat(order.flag()).startsWith("payment-mismatch");
+        assertThat(standIns.holds(orderNo)).isTrue();
+        PaymentSucceeded payment = new PaymentSucceeded(orderNo, "simpay", "evt-mm", 1, "CNY", "tx-mm", Instant.now());
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, payment);
+
+        Order order = awaitStatus(orderNo, OrderStatus.REFUND_REQUIRED);
+        assertThat(order.flag()).startsWith("payment-mismatch (simpay evt-mm)").contains("expected 450 CNY, paid 1 CNY");
+        OrderRefundRequired refund = (OrderRefundRequired) kafka.awaitOne(Topics.ORDER_REFUND_REQUIRED, orderNo)
+                .envelope().data();
+        assertThat(refund.amountMinor()).as("what was paid goes back").isEqualTo(1);
+        assertThat(refund.currency()).isEqualTo("CNY");
+        assertThat(refund.reason()).startsWith("payment-mismatch");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !standIns.holds(orderNo));
+        assertThat(standIns.stock("MISMATCH-1")).isEqualTo(10);
+
+        // The same payment again (a redelivery), then a marker on the same key: once the marker is through, the
+        // duplicate was handled before it.
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, payment);
+        String marker = placeOk("MISMATCH-1", 1, "mm-marker@example.com");
+        awaitStatus(marker, OrderStatus.PENDING_PAYMENT);
+        kafka.send(Topics.PAYMENT_SUCCEEDED, orderNo, codec.write(EventEnvelope.of(new PaymentSucceeded(marker,
+                "simpay", "evt-mm-marker", 450, "CNY", "tx-mmm", Instant.now()), Instant.now())));
+        awaitStatus(marker, OrderStatus.PAID);
+        Order after = store.find(new OrderNo(orderNo)).block();
+        assertThat(after.status()).isEqualTo(OrderStatus.REFUND_REQUIRED);
+        assertThat(after.version()).isEqualTo(order.version());
+        assertThat(kafka.on(Topics.ORDER_REFUND_REQUIRED, orderNo)).hasSize(1);
         assertThat(kafka.on(Topics.ORDER_PAID, orderNo)).isEmpty();
+        assertThat(unmatchedRows("evt-mm")).isEmpty();
+
+        // The buyer pays the right amount afterwards: the order is closed, so that money is kept for an operator.
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-mm-right", 450, "CNY",
+                "tx-mm-right", Instant.now()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !kafka.on(Topics.PAYMENT_UNMATCHED, orderNo).isEmpty());
+        assertThat(unmatchedRows("evt-mm-right")).containsExactly("order-not-payable");
+        assertThat(store.find(new OrderNo(orderNo)).block().status()).isEqualTo(OrderStatus.REFUND_REQUIRED);
+    }
+
+    @Test
+    void whenAPaymentInAnotherCurrencyArrivesAfterExpiryThenARefundIsRequiredAndNothingIsReReserved() {
+        standIns.product("MISMATCH-LATE", "2.00", 3, 10);
+        String orderNo = placeOk("MISMATCH-LATE", 1, "mm-late@example.com");
+        expireNow(orderNo);
+        kafka.awaitOne(Topics.ORDER_EXPIRED, orderNo);
+
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-mm-late", 200, "USD",
+                "tx-mm-late", Instant.now()));
+        Order order = awaitStatus(orderNo, OrderStatus.REFUND_REQUIRED);
+        assertThat(order.flag()).contains("expected 200 CNY, paid 200 USD");
+        OrderRefundRequired refund = (OrderRefundRequired) kafka.awaitOne(Topics.ORDER_REFUND_REQUIRED, orderNo)
+                .envelope().data();
+        assertThat(refund.currency()).isEqualTo("USD");
+        assertThat(standIns.attemptOf(orderNo)).as("no second reservation").isEqualTo(1);
+        assertThat(kafka.on(Topics.ORDER_PAID, orderNo)).isEmpty();
+    }
+
+    @Test
+    void whenAPaidOrderGetsAnotherPaymentThenItIsKeptAsUnmatchedOnceAndTheOrderStaysPaid() {
+        standIns.product("MISMATCH-PAID", "2.00", 3, 10);
+        String orderNo = placeOk("MISMATCH-PAID", 1, "mm-paid@example.com");
+        awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
+        PaymentSucceeded first = new PaymentSucceeded(orderNo, "simpay", "evt-mmp-1", 200, "CNY", "tx-mmp-1",
+                Instant.now());
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, first);
+        Order paid = awaitStatus(orderNo, OrderStatus.PAID);
+
+        // a copy of the payment it took, another payment of the wrong amount, one of the right amount; each twice
+        PaymentSucceeded wrongAmount = new PaymentSucceeded(orderNo, "simpay", "evt-mmp-2", 199, "CNY", "tx-mmp-2",
+                Instant.now());
+        PaymentSucceeded again = new PaymentSucceeded(orderNo, "simpay", "evt-mmp-3", 200, "CNY", "tx-mmp-3",
+                Instant.now());
+        for (PaymentSucceeded payment : List.of(first, wrongAmount, again)) {
+            kafka.publish(Topics.PAYMENT_SUCCEEDED, payment);
+            kafka.publish(Topics.PAYMENT_SUCCEEDED, payment);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> kafka.on(Topics.PAYMENT_UNMATCHED, orderNo).size() == 2);
+        assertThat(unmatchedRows("evt-mmp-1")).as("the payment it took").isEmpty();
+        assertThat(unmatchedRows("evt-mmp-2")).containsExactly("amount-mismatch");
+        assertThat(unmatchedRows("evt-mmp-3")).containsExactly("order-not-payable");
+        PaymentUnmatched unmatched = kafka.on(Topics.PAYMENT_UNMATCHED, orderNo).stream()
+                .map(c -> (PaymentUnmatched) c.envelope().data())
+                .filter(u -> u.providerEventId().equals("evt-mmp-2")).findFirst().orElseThrow();
+        assertThat(unmatched.amountMinor()).isEqualTo(199);
+        assertThat(unmatched.detail()).contains("is PAID").contains("expected 200 CNY, paid 199 CNY");
+        Order after = store.find(new OrderNo(orderNo)).block();
+        assertThat(after.status()).isEqualTo(OrderStatus.PAID);
+        assertThat(after.version()).isEqualTo(paid.version());
+        assertThat(kafka.on(Topics.ORDER_PAID, orderNo)).hasSize(1);
+    }
+
+    @Test
+    void whenThePaymentNamesAMalformedOrderNumberThenItIsKeptAsUnmatchedAtOnceAndOnceOnly() {
+        double before = unmatchedCount("malformed-order-no");
+        double shardBefore = unmatchedCount("unknown-shard");
+        // wrong length, wrong charset, a random part beyond 64 bits, a shard beyond the four this service has
+        String wellFormedBeyondShards = OrderNo.generate(Instant.now(), 1295).value();
+        List<String> numbers = List.of("FK-NOT-AN-ORDER", "0mwwj1c2k020l6j8rg0ygnfp", "0MWWJ1C2K02ZZZZZZZZZZZZZ",
+                wellFormedBeyondShards);
+        for (int i = 0; i < numbers.size(); i++) {
+            PaymentSucceeded payment = new PaymentSucceeded(numbers.get(i), "simpay", "evt-bad-" + i, 450, "CNY",
+                    "tx-bad-" + i, Instant.now());
+            kafka.publish(Topics.PAYMENT_SUCCEEDED, payment);
+            kafka.publish(Topics.PAYMENT_SUCCEEDED, payment);
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> numbers.stream()
+                .allMatch(n -> !kafka.on(Topics.PAYMENT_UNMATCHED, n).isEmpty()));
+        // a marker payment of every number after the duplicates: once through, the duplicates were handled
+        for (String n : numbers) {
+            kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(n, "simpay", "evt-bad-marker-" + n, 1, "CNY",
+                    "tx", Instant.now()));
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> numbers.stream()
+                .allMatch(n -> kafka.on(Topics.PAYMENT_UNMATCHED, n).size() == 2));
+
+        for (int i = 0; i < numbers.size(); i++) {
+            assertThat(unmatchedRows("evt-bad-" + i)).as(numbers.get(i)).containsExactly(i < 3 ? "malformed-order-no"
+                    : "unknown-shard");
+            // the number names no shard of ours: the payment is kept in shard 0
+            assertThat(shards.strings(0, "SELECT order_no FROM unmatched_payment WHERE provider_event_id = 'evt-bad-"
+                    + i + "'")).containsExactly(numbers.get(i));
+        }
+        PaymentUnmatched first = kafka.on(Topics.PAYMENT_UNMATCHED, numbers.get(0)).stream()
+                .map(c -> (PaymentUnmatched) c.envelope().data())
+                .filter(u -> u.providerEventId().equals("evt-bad-0")).findFirst().orElseThrow();
+        assertThat(first.amountMinor()).isEqualTo(450);
+        assertThat(first.reason()).isEqualTo("malformed-order-no");
+        assertThat(unmatchedCount("malformed-order-no") - before).isEqualTo(6);
+        assertThat(unmatchedCount("unknown-shard") - shardBefore).isEqualTo(2);
+        assertThat(kafka.on(Topics.PAYMENT_SUCCEEDED + ".DLT", numbers.get(0))).isEmpty();
+
+        web.get().uri("/api/admin/payments/unmatched?limit=500")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + AdminTokens.admin()).exchange()
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.items[?(@.providerEventId == 'evt-bad-0')].orderNo").isEqualTo("FK-NOT-AN-ORDER")
+                .jsonPath("$.items[?(@.providerEventId == 'evt-bad-0')].amount").isEqualTo("4.50")
+                .jsonPath("$.items[?(@.providerEventId == 'evt-bad-0')].currency").isEqualTo("CNY")
+                .jsonPath("$.items[?(@.providerEventId == 'evt-bad-0')].reason").isEqualTo("malformed-order-no")
+                .jsonPath("$.items[?(@.providerEventId == 'evt-bad-0')].transactionId").isEqualTo("tx-bad-0")
+                .jsonPath("$.items[?(@.providerEventId == 'evt-bad-3')].reason").isEqualTo("unknown-shard");
+    }
+
+    @Test
+    void whenThePaymentsOrderNeverLandsThenItIsKeptAsUnmatchedOnlyAfterTheWait() {
+        String unknown = OrderNo.generate(Instant.now(), 2).value();
+        PaymentSucceeded payment = new PaymentSucceeded(unknown, "simpay", "evt-unknown", 300, "CNY", "tx-unknown",
+                Instant.now());
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, payment);
+        // Its order.placed may still be in flight: nothing is declared unmatched while the consumer waits.
+        await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true);
+        assertThat(unmatchedRows("evt-unknown")).isEmpty();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> !kafka.on(Topics.PAYMENT_UNMATCHED, unknown).isEmpty());
+        assertThat(shards.strings(2, "SELECT reason FROM unmatched_payment WHERE provider_event_id = 'evt-unknown'"))
+                .as("kept in the shard the number names").containsExactly("unknown-order");
+        assertThat(kafka.on(Topics.PAYMENT_SUCCEEDED + ".DLT", unknown)).isEmpty();
+
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, payment);
+        kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(unknown, "simpay", "evt-unknown-marker", 1, "CNY",
+                "tx", Instant.now()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> kafka.on(Topics.PAYMENT_UNMATCHED, unknown).size() == 2);
+        assertThat(unmatchedRows("evt-unknown")).containsExactly("unknown-order");
+    }
+
+    @Test
+    void whenAPlacedOrdersRowDoesNotLandWithinTheWaitThenItsPaymentIsKeptAsNotIngested() {
+        standIns.product("NOT-INGESTED", "2.00", 3, 10);
+        listeners.getListenerContainer("order-placed-ingest").stop();
+        String orderNo;
+        try {
+            orderNo = placeOk("NOT-INGESTED", 1, "ni@example.com");
+            kafka.publish(Topics.PAYMENT_SUCCEEDED, new PaymentSucceeded(orderNo, "simpay", "evt-ni", 200, "CNY",
+                    "tx-ni", Instant.now()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> !kafka.on(Topics.PAYMENT_UNMATCHED, orderNo).isEmpty());
+        }
+        finally {
+            listeners.getListenerContainer("order-placed-ingest").start();
+        }
+        assertThat(unmatchedRows("evt-ni")).containsExactly("not-ingested");
+        awaitStatus(orderNo, OrderStatus.PENDING_PAYMENT);
+    }
+
+    @Test
+    void whenUnmatchedPaymentsAreListedWithoutAnAdminTokenThenTheyAreRefused() {
+        web.get().uri("/api/admin/payments/unmatched").exchange().expectStatus().isUnauthorized()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/unauthorized");
+        String buyer = AdminTokens.token(AdminTokens.LOCAL_SECRET, "flashkey", List.of("buyer"),
+                Instant.now().plus(Duration.ofMinutes(10)));
+        web.get().uri("/api/admin/payments/unmatched").header(HttpHeaders.AUTHORIZATION, "Bearer " + buyer).exchange()
+                .expectStatus().isForbidden();
+        String forged = AdminTokens.token("another-secret-of-at-least-32-bytes-000000", "flashkey", List.of("admin"),
+                Instant.now().plus(Duration.ofMinutes(10)));
+        web.get().uri("/api/admin/payments/unmatched").header(HttpHeaders.AUTHORIZATION, "Bearer " + forged)
+                .exchange().expectStatus().isUnauthorized();
+        web.get().uri("/api/admin/payments/unmatched?limit=0")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + AdminTokens.admin()).exchange()
+                .expectStatus().isBadRequest();
+        web.get().uri("/api/admin/payments/unmatched")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + AdminTokens.admin()).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.items").isArray();
     }
 
     @Test
@@ -867,6 +1071,20 @@ class OrderServiceIntegrationTests {
         shards.update(new OrderNo(orderNo).shard(), "UPDATE orders SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 31 SECOND "
                 + "WHERE order_no = '" + orderNo + "'");
         awaitStatus(orderNo, OrderStatus.EXPIRED);
+    }
+
+    /** The reasons stored for a provider event, over every shard (one row expected). */
+    private static List<String> unmatchedRows(String providerEventId) {
+        List<String> all = new ArrayList<>();
+        for (int s = 0; s < shards.count(); s++) {
+            all.addAll(shards.strings(s, "SELECT reason FROM unmatched_payment WHERE provider = 'simpay' AND "
+                    + "provider_event_id = '" + providerEventId + "'"));
+        }
+        return all;
+    }
+
+    private double unmatchedCount(String reason) {
+        return meters.counter("flashkey.order.payments.unmatched", "reason", reason).count();
     }
 
     private static List<String> stored(String sku) {

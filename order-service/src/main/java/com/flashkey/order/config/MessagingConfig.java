@@ -30,7 +30,7 @@ class MessagingConfig {
 
     /** Topics order-service produces. */
     static final List<String> PRODUCED = List.of(Topics.ORDER_PLACED, Topics.ORDER_PAID, Topics.ORDER_EXPIRED,
-            Topics.ORDER_CANCELLED, Topics.ORDER_REFUND_REQUIRED, Topics.DELIVERY_RESEND_REQUESTED);
+            Topics.ORDER_CANCELLED, Topics.ORDER_REFUND_REQUIRED, Topics.PAYMENT_UNMATCHED, Topics.DELIVERY_RESEND_REQUESTED);
 
     /** Topics order-service consumes; each gets a dead-letter topic {@code <topic>.DLT}. */
     static final List<String> CONSUMED = List.of(Topics.ORDER_PLACED, Topics.PAYMENT_SUCCEEDED, Topics.KEYS_ALLOCATED,

@@ -71,9 +71,13 @@ public class OrderEventPublisher implements SmartInitializingSingleton {
 
     /** The event as an outbox row: the envelope (and its id) fixed now, published later by the relay. */
     public OrderStore.OutboxEvent outboxEvent(String topic, OrderEvent event) {
+        return outboxEvent(topic, event.orderNo(), event);
+    }
+
+    /** As {@link #outboxEvent(String, OrderEvent)}, keyed by {@code key} (an event whose order number is not one). */
+    public OrderStore.OutboxEvent outboxEvent(String topic, String key, OrderEvent event) {
         EventEnvelope<OrderEvent> envelope = EventEnvelope.of(event, clock.instant());
-        return new OrderStore.OutboxEvent(envelope.id(), topic, event.orderNo(), codec.write(envelope),
-                envelope.occurredAt());
+        return new OrderStore.OutboxEvent(envelope.id(), topic, key, codec.write(envelope), envelope.occurredAt());
     }
 
     /** Publishes prepared bytes to a deployed topic name (outbox relay, dead letters). */

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,7 @@ import com.flashkey.order.config.OrderProperties;
 import com.flashkey.order.inventory.InventoryClient;
 import com.flashkey.order.inventory.Reservation;
 import com.flashkey.order.inventory.ReservationRequest;
+import com.flashkey.order.payment.UnmatchedPayments;
 
 /**
  * What happens to an order after it was placed: payment, delivery, refund, expiry. Every change is one conditional
@@ -40,9 +42,13 @@ public class OrderLifecycle {
     private final CatalogClient catalog;
     private final Clock clock;
     private final OrderProperties properties;
+    private final PlacedOrders placedOrders;
+    private final UnmatchedPayments unmatchedPayments;
 
     OrderLifecycle(OrderStore store, OrderEventPublisher events, InventoryClient inventory, CatalogClient catalog,
-            Clock clock, OrderProperties properties) {
+            Clock clock, OrderProperties properties, PlacedOrders placedOrders, UnmatchedPayments unmatchedPayments) {
+        this.placedOrders = placedOrders;
+        this.unmatchedPayments = unmatchedPayments;
         this.catalog = catalog;
         this.store = store;
         this.events = events;
@@ -53,25 +59,111 @@ public class OrderLifecycle {
 
     /**
      * A payment arrived. Pays a pending order; a late payment re-reserves under a new attempt, or (nothing left)
-     * requires a refund. A payment whose amount or currency does not match flags the order and pays nothing.
+     * requires a refund. A payment whose amount or currency does not match pays nothing: the order requires a refund
+     * (see {@link #refuseMismatchedPayment}). A payment for an order number that is not one, or names a shard this
+     * service does not have, is kept as unmatched at once; one for a well-formed number whose row is not there fails
+     * with {@link OrderNotStoredException} so the caller waits for the row (its order.placed may still be in flight)
+     * and then calls {@link #onPaymentForMissingOrder}.
      *
      * @return the outcome, for logs and tests
      */
     public Mono<Outcome> onPaymentSucceeded(PaymentSucceeded payment) {
-        OrderNo orderNo = new OrderNo(payment.orderNo());
+        Optional<OrderNo> parsed = OrderNo.parse(payment.orderNo());
+        if (parsed.isEmpty()) {
+            return unmatched(payment, UnmatchedPayments.MALFORMED_ORDER_NO, "not an order number");
+        }
+        OrderNo orderNo = parsed.get();
+        if (!store.hasShard(orderNo.shard())) {
+            return unmatched(payment, UnmatchedPayments.UNKNOWN_SHARD,
+                    "shard " + orderNo.shard() + " of " + store.shardCount());
+        }
         return withOrder(orderNo, order -> {
             if (order.amountMinor() != payment.amountMinor() || !order.currency().equals(payment.currency())) {
-                String flag = "payment-mismatch: paid " + payment.amountMinor() + " " + payment.currency() + " via "
-                        + payment.provider() + " (" + payment.providerEventId() + ")";
-                log.warn("order {} received a payment that does not match; flagged, not paid", orderNo);
-                return store.flag(orderNo, flag).thenReturn(Outcome.FLAGGED);
+                return refuseMismatchedPayment(order, payment);
             }
             return switch (order.status()) {
                 case PENDING_PAYMENT -> pay(order, order.status().markPaid(), order.attempt(), payment);
                 case EXPIRED, CANCELLED -> payLate(order, payment);
-                case PAID, DELIVERED, REFUND_REQUIRED -> Mono.just(Outcome.UNCHANGED);
+                case PAID, DELIVERED, REFUND_REQUIRED -> order.tookPayment(payment.provider(), payment.transactionId())
+                        ? Mono.just(Outcome.UNCHANGED)
+                        // Another payment for an order that took one already (or whose money goes back): this one
+                        // must go back as well.
+                        : unmatched(payment, UnmatchedPayments.ORDER_NOT_PAYABLE, "order " + order.orderNo() + " is "
+                                + order.status() + " over " + order.paymentProvider() + " transaction "
+                                + order.paymentTransactionId() + "; this payment is another");
             };
         });
+    }
+
+    /**
+     * The wait for the row of a payment's order is over and the row is still not there: the payment is kept as
+     * unmatched ({@code not-ingested} when Redis still holds the placed order, else {@code unknown-order}). A row
+     * that landed at the last moment takes the payment as usual.
+     */
+    public Mono<Outcome> onPaymentForMissingOrder(PaymentSucceeded payment) {
+        OrderNo orderNo = new OrderNo(payment.orderNo());
+        String shard = "shard " + orderNo.shard();
+        return store.find(orderNo).hasElement().flatMap(landed -> landed ? onPaymentSucceeded(payment)
+                : placedOrders.find(orderNo).hasElement()
+                        // Redis only tells which of the two it is: the payment is kept either way.
+                        .onErrorResume(ex -> {
+                            log.warn("placed-order copy of {} could not be read: {}", orderNo, ex.toString());
+                            return Mono.just(false);
+                        })
+                        .flatMap(placed -> placed
+                                ? unmatched(payment, UnmatchedPayments.NOT_INGESTED,
+                                        "the order was placed but its row did not land in " + shard)
+                                : unmatched(payment, UnmatchedPayments.UNKNOWN_ORDER, "no such order in " + shard)));
+    }
+
+    /**
+     * The paid amount or currency is not the order's. An order that is open, expired or cancelled requires a refund
+     * of what was paid (reason in {@code orders.flag} and on {@code order.refund-required}) and gives its stock
+     * back; one that is already paid, delivered or refunded for another reason cannot take it, so the payment is
+     * kept as unmatched. A second copy of the same payment changes nothing (it only repeats the release).
+     */
+    private Mono<Outcome> refuseMismatchedPayment(Order order, PaymentSucceeded payment) {
+        // The provider event id comes first so it survives the flag column's 255 characters (duplicate check).
+        String reason = "payment-mismatch (" + payment.provider() + " " + payment.providerEventId() + "): expected "
+                + order.amountMinor() + " " + order.currency() + ", paid " + payment.amountMinor() + " "
+                + payment.currency();
+        String mark = "(" + payment.provider() + " " + payment.providerEventId() + ")";
+        if (order.status() == OrderStatus.REFUND_REQUIRED && order.flag() != null && order.flag().contains(mark)) {
+            return releaseStock(order).thenReturn(Outcome.UNCHANGED);
+        }
+        return switch (order.status()) {
+            case PENDING_PAYMENT, EXPIRED, CANCELLED -> {
+                log.warn("order {} received a payment that does not match; refund required, not paid", order.orderNo());
+                Instant now = clock.instant();
+                Map<String, Object> changes = new LinkedHashMap<>();
+                changes.put("closed_at", now);
+                changes.put("flag", reason.length() > 255 ? reason.substring(0, 255) : reason);
+                changes.put("payment_provider", payment.provider());
+                changes.put("payment_transaction_id", payment.transactionId());
+                // What must go back is what was paid, not what the order asked for.
+                OrderRefundRequired event = new OrderRefundRequired(order.orderNo().value(), order.sku(),
+                        order.quantity(), payment.amountMinor(), payment.currency(), reason, now);
+                Mono<Outcome> moved = move(order, order.status().refuseMismatchedPayment(), changes,
+                        events.outboxEvent(Topics.ORDER_REFUND_REQUIRED, event));
+                yield order.status().releasedStock() ? moved
+                        : moved.flatMap(outcome -> releaseStock(order).thenReturn(outcome));
+            }
+            case PAID, DELIVERED, REFUND_REQUIRED -> unmatched(payment, UnmatchedPayments.AMOUNT_MISMATCH,
+                    "order " + order.orderNo() + " is " + order.status() + "; " + reason);
+        };
+    }
+
+    /**
+     * Gives back what inventory holds for the order (idempotent; naming the SKU, so a reserve still on its way holds
+     * nothing). A failure fails the event, which is retried: the retry finds the order moved and releases again.
+     */
+    private Mono<Void> releaseStock(Order order) {
+        return inventory.release(order.orderNo().value(), order.sku()).then();
+    }
+
+    private Mono<Outcome> unmatched(PaymentSucceeded payment, String reason, String detail) {
+        return unmatchedPayments.record(payment, reason, detail)
+                .map(recorded -> recorded ? Outcome.UNMATCHED : Outcome.UNCHANGED);
     }
 
     /** inventory allocated the keys: store the sealed codes, DELIVERED. */
@@ -93,7 +185,7 @@ public class OrderLifecycle {
     public Mono<Outcome> onAllocationFailed(AllocationFailed failed) {
         OrderNo orderNo = new OrderNo(failed.orderNo());
         return withOrder(orderNo, order -> order.status() != OrderStatus.PAID ? Mono.just(Outcome.UNCHANGED)
-                : refund(order, "allocation-failed: " + failed.reason()));
+                : refund(order, "allocation-failed: " + failed.reason(), null));
     }
 
     /**
@@ -135,14 +227,24 @@ public class OrderLifecycle {
                 .flatMap(inventory::reserve)
                 .flatMap(reservation -> reservation.reserved()
                 ? pay(order, order.status().markPaidAfterReReservation(), attempt, payment)
-                : refund(order, "paid-after-expiry: " + describe(reservation)));
+                : refund(order, "paid-after-expiry: " + describe(reservation), payment));
     }
 
-    private Mono<Outcome> refund(Order order, String reason) {
+    /**
+     * The money must go back. {@code payment} is the payment that arrived too late (null when the order was paid
+     * before, whose payment columns stay): kept with the order, so its redelivery is known as the same payment.
+     */
+    private Mono<Outcome> refund(Order order, String reason, PaymentSucceeded payment) {
         Instant now = clock.instant();
         OrderRefundRequired event = new OrderRefundRequired(order.orderNo().value(), order.sku(), order.quantity(),
                 order.amountMinor(), order.currency(), reason, now);
-        return move(order, order.status().requireRefund(), Map.of("closed_at", now),
+        Map<String, Object> changes = new LinkedHashMap<>();
+        changes.put("closed_at", now);
+        if (payment != null) {
+            changes.put("payment_provider", payment.provider());
+            changes.put("payment_transaction_id", payment.transactionId());
+        }
+        return move(order, order.status().requireRefund(), changes,
                 events.outboxEvent(Topics.ORDER_REFUND_REQUIRED, event));
     }
 
@@ -169,7 +271,12 @@ public class OrderLifecycle {
 
     /** What an event did. */
     public enum Outcome {
-        CHANGED, UNCHANGED, FLAGGED
+        /** The order moved. */
+        CHANGED,
+        /** Nothing changed (a duplicate, or an event the order's state ignores). */
+        UNCHANGED,
+        /** The payment was kept as unmatched (first copy). */
+        UNMATCHED
     }
 
     /** The order's row is not in its shard yet (or the number is unknown). */

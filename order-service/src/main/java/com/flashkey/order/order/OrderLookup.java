@@ -93,7 +93,7 @@ public class OrderLookup {
     private static Order pending(OrderPlaced p) {
         return new Order(new OrderNo(p.orderNo()), p.sku(), p.quantity(), p.buyerEmail(), p.amountMinor(), p.currency(),
                 p.locale(), OrderStatus.PENDING_PAYMENT, 0, 1, p.placedAt(), p.expiresAt(), null, null, List.of(), null,
-                p.buyerPhone());
+                p.buyerPhone(), null, null);
     }
 
     private static byte[] digest(String text) {

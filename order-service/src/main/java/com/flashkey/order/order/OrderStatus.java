@@ -8,6 +8,7 @@ package com.flashkey.order.order;
  * PAID -> REFUND_REQUIRED                (allocation failed)
  * EXPIRED | CANCELLED -> PAID            (late payment, stock re-reserved under a new attempt)
  * EXPIRED | CANCELLED -> REFUND_REQUIRED (late payment, nothing left to reserve)
+ * PENDING_PAYMENT | EXPIRED | CANCELLED -> REFUND_REQUIRED (a payment whose amount or currency is not the order's)
  * </pre>
  */
 public enum OrderStatus {
@@ -41,6 +42,14 @@ public enum OrderStatus {
     /** Money arrived but no keys can follow: allocation failed, or a late payment found nothing to reserve. */
     public OrderStatus requireRefund() {
         return to(REFUND_REQUIRED, this == PAID || this == EXPIRED || this == CANCELLED);
+    }
+
+    /**
+     * A payment arrived whose amount or currency is not the order's: it pays nothing, the money must go back, and
+     * the order is closed (its stock released) so it neither waits for nor expires over a payment that came.
+     */
+    public OrderStatus refuseMismatchedPayment() {
+        return to(REFUND_REQUIRED, this == PENDING_PAYMENT || this == EXPIRED || this == CANCELLED);
     }
 
     /** Whether stock is no longer held for this order (a payment must re-reserve). */

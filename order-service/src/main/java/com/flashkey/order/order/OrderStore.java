@@ -37,7 +37,8 @@ import com.flashkey.order.config.Shards;
 public class OrderStore {
 
     private static final String COLUMNS = "order_no, sku, quantity, buyer_email, amount_minor, currency, locale, "
-            + "status, version, attempt, placed_at, expires_at, paid_at, delivered_at, codes, flag, buyer_phone";
+            + "status, version, attempt, placed_at, expires_at, paid_at, delivered_at, codes, flag, buyer_phone, "
+            + "payment_provider, payment_transaction_id";
 
     private static final TypeReference<List<SealedCode>> CODES = new TypeReference<>() {
     };
@@ -53,6 +54,11 @@ public class OrderStore {
 
     public int shardCount() {
         return shards.count();
+    }
+
+    /** Whether this service has the shard (an order number may name one beyond the count). */
+    public boolean hasShard(int shard) {
+        return shards.has(shard);
     }
 
     /** Rings with the shard's index once a transition's outbox row is committed; the outbox relay connects. */
@@ -130,11 +136,18 @@ public class OrderStore {
                 .sort(Comparator.comparing(Order::placedAt).reversed()).take(limit);
     }
 
-    /** Sets the anomaly flag (idempotent: the same flag again changes nothing). */
-    public Mono<Void> flag(OrderNo orderNo, String flag) {
-        return shards.get(orderNo.shard()).db().sql("UPDATE orders SET flag = ? WHERE order_no = ?")
-                .bind(0, flag.length() > 255 ? flag.substring(0, 255) : flag).bind(1, orderNo.value())
-                .fetch().rowsUpdated().then();
+    /**
+     * Runs {@code insert} (an INSERT IGNORE of one row keyed uniquely) on a shard and, if it inserted the row, writes
+     * {@code event} to that shard's outbox in the same transaction: insert first, then act, so a second copy of the
+     * same fact inserts nothing and publishes nothing.
+     *
+     * @return true if this call inserted the row
+     */
+    public Mono<Boolean> insertOnce(int shard, String insert, List<Object> values, OutboxEvent event) {
+        Shard target = shards.get(shard);
+        Mono<Boolean> work = target.db().sql(insert).bindValues(values).fetch().rowsUpdated()
+                .flatMap(rows -> rows == 0 ? Mono.just(false) : insertOutbox(target, event).thenReturn(true));
+        return target.transactions().transactional(work);
     }
 
     /**
@@ -214,7 +227,8 @@ public class OrderStore {
                 row.get("attempt", Integer.class), instant(row, "placed_at"), instant(row, "expires_at"),
                 instant(row, "paid_at"), instant(row, "delivered_at"),
                 codes == null ? List.of() : json.readValue(codes, CODES), row.get("flag", String.class),
-                row.get("buyer_phone", String.class));
+                row.get("buyer_phone", String.class), row.get("payment_provider", String.class),
+                row.get("payment_transaction_id", String.class));
     }
 
     private static Instant instant(Readable row, String column) {

@@ -16,7 +16,8 @@ class OrderExpiryDecisionTests {
 
     private static Order order(OrderStatus status) {
         return new Order(OrderNo.generate(DEADLINE, 0), "SKU-1", 1, "a@example.com", 990, "CNY", "en",
-                status, 0, 1, DEADLINE.minus(Duration.ofMinutes(15)), DEADLINE, null, null, List.of(), null, null);
+                status, 0, 1, DEADLINE.minus(Duration.ofMinutes(15)), DEADLINE, null, null, List.of(), null, null,
+                null, null);
     }
 
     @Test

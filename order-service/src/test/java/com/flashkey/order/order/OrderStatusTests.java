@@ -46,6 +46,13 @@ class OrderStatusTests {
     }
 
     @Test
+    void whenAPaymentDoesNotMatchThenAnOpenOrExpiredOrCancelledOrderRequiresARefund() {
+        assertThat(PENDING_PAYMENT.refuseMismatchedPayment()).isEqualTo(REFUND_REQUIRED);
+        assertThat(EXPIRED.refuseMismatchedPayment()).isEqualTo(REFUND_REQUIRED);
+        assertThat(CANCELLED.refuseMismatchedPayment()).isEqualTo(REFUND_REQUIRED);
+    }
+
+    @Test
     void whenAnyOtherTransitionIsAttemptedThenItIsRefused() {
         assertOnlyFrom(OrderStatus::markPaid, EnumSet.of(PENDING_PAYMENT));
         assertOnlyFrom(OrderStatus::markPaidAfterReReservation, EnumSet.of(EXPIRED, CANCELLED));
@@ -53,6 +60,7 @@ class OrderStatusTests {
         assertOnlyFrom(OrderStatus::expire, EnumSet.of(PENDING_PAYMENT));
         assertOnlyFrom(OrderStatus::cancel, EnumSet.of(PENDING_PAYMENT));
         assertOnlyFrom(OrderStatus::requireRefund, EnumSet.of(PAID, EXPIRED, CANCELLED));
+        assertOnlyFrom(OrderStatus::refuseMismatchedPayment, EnumSet.of(PENDING_PAYMENT, EXPIRED, CANCELLED));
     }
 
     @Test
@@ -60,7 +68,7 @@ class OrderStatusTests {
         for (OrderStatus terminal : Set.of(DELIVERED, REFUND_REQUIRED)) {
             for (UnaryOperator<OrderStatus> t : Set.<UnaryOperator<OrderStatus>>of(OrderStatus::markPaid,
                     OrderStatus::markPaidAfterReReservation, OrderStatus::markDelivered, OrderStatus::expire,
-                    OrderStatus::cancel, OrderStatus::requireRefund)) {
+                    OrderStatus::cancel, OrderStatus::requireRefund, OrderStatus::refuseMismatchedPayment)) {
                 assertThatThrownBy(() -> t.apply(terminal)).isInstanceOf(OrderStatus.IllegalTransitionException.class);
             }
         }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
@@ -23,7 +24,8 @@ import com.flashkey.order.order.OrderLifecycle;
 /**
  * payment.succeeded, keys.allocated and allocation.failed. Each record is handled by a conditional transition
  * (idempotent), retried with backoff while it fails (e.g. the order's row has not landed yet), and dead-lettered
- * after {@code events.retry-attempts} so one bad record never blocks its partition.
+ * after {@code events.retry-attempts} so one bad record never blocks its partition. A payment is never only
+ * dead-lettered for want of its order: once the wait is over it is kept as an unmatched payment.
  */
 @Component
 class OrderEventsConsumer {
@@ -58,8 +60,21 @@ class OrderEventsConsumer {
                 .doOnNext(outcome -> log.debug("{} of {}: {}", event.eventType(), record.key(), outcome))
                 .retryWhen(Retry.backoff(config.retryAttempts(), config.retryBackoff()).maxBackoff(Duration.ofSeconds(5))
                         .filter(ex -> !(ex instanceof IllegalArgumentException)))
+                .onErrorResume(ex -> afterTheWait(event, ex))
                 .then()
                 .onErrorResume(ex -> deadLetters.send(record, ex));
+    }
+
+    /**
+     * A payment whose order row never landed within the retries is kept as unmatched rather than dead-lettered: it
+     * was acknowledged to the provider, so an operator must see it. Anything else still fails (to the DLT).
+     */
+    private Mono<OrderLifecycle.Outcome> afterTheWait(Event event, Throwable ex) {
+        Throwable cause = Exceptions.isRetryExhausted(ex) && ex.getCause() != null ? ex.getCause() : ex;
+        if (event instanceof PaymentSucceeded payment && cause instanceof OrderLifecycle.OrderNotStoredException) {
+            return lifecycle.onPaymentForMissingOrder(payment);
+        }
+        return Mono.error(ex);
     }
 
     private Mono<OrderLifecycle.Outcome> handle(Event event) {

@@ -1,0 +1,2 @@
+/** The admin API that lists unmatched payments. */
+package com.flashkey.order.payment.web;
