@@ -53,7 +53,7 @@ import com.flashkey.order.order.OrderEventPublisher;
 import com.flashkey.order.order.OrderNo;
 import com.flashkey.order.order.OrderStatus;
 import com.flashkey.order.order.OrderStore;
-import com.flashkey.order.support.AdminTokens;
+import com.flashkey.testsupport.AdminTokens;
 import com.flashkey.order.support.EventCapture;
 import com.flashkey.order.support.ShardDatabases;
 import com.flashkey.order.support.StandIns;
