@@ -5,6 +5,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import com.flashkey.testsupport.AdminTokens;
 import com.flashkey.testsupport.TestDatabase;
 import com.flashkey.testsupport.TestInfrastructure;
 import com.flashkey.testsupport.TestRedisNamespace;

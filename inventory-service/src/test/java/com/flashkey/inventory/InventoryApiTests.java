@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -21,6 +20,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import com.flashkey.testsupport.AdminTokens;
 
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -91,47 +91,54 @@ class InventoryApiTests {
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/unauthorized");
         web.get().uri("/api/admin/products/API-1/inventory")
-                .headers(h -> h.setBearerAuth(AdminTokens.token("flashkey", List.of("buyer"), AdminTokens.SECRET)))
+                .headers(h -> h.setBearerAuth(AdminTokens.token(AdminTokens.LOCAL_SECRET, "flashkey", List.of("buyer"), Instant.now().plus(Duration.ofMinutes(10)))))
                 .exchange().expectStatus().isForbidden()
                 .expectBody().jsonPath("$.type").isEqualTo("https://flashkey.dev/problems/forbidden");
         web.get().uri("/api/admin/products/API-1/inventory")
-                .headers(h -> h.setBearerAuth(AdminTokens.token("someone-else", List.of("admin"), AdminTokens.SECRET)))
+                .headers(h -> h.setBearerAuth(AdminTokens.token(AdminTokens.LOCAL_SECRET, "someone-else", List.of("admin"),
+                        Instant.now().plus(Duration.ofMinutes(10)))))
                 .exchange().expectStatus().isUnauthorized();
         web.get().uri("/api/admin/products/API-1/inventory")
-                .headers(h -> h.setBearerAuth(AdminTokens.token("flashkey", List.of("admin"),
-                        "another-secret-that-is-long-enough-0123456789")))
+                .headers(h -> h.setBearerAuth(AdminTokens.token("another-secret-that-is-long-enough-0123456789", "flashkey",
+                        List.of("admin"), Instant.now().plus(Duration.ofMinutes(10)))))
                 .exchange().expectStatus().isUnauthorized();
         web.post().uri("/api/admin/inventory/rebuild").exchange().expectStatus().isUnauthorized();
     }
 
     @Test
     void whenTheAdminTokenHasNoExpiryOrNoIssuedAtThenItIs401() {
-        expectUnauthorized(AdminTokens.admin(claims -> claims.expirationTime(null)));
-        expectUnauthorized(AdminTokens.admin(claims -> claims.issueTime(null)));
+        expectUnauthorized(AdminTokens.admin(claims -> claims.remove("exp")));
+        expectUnauthorized(AdminTokens.admin(claims -> claims.remove("iat")));
     }
 
     @Test
     void whenTheAdminTokenLivesLongerThanTheCapThenItIs401() {
         Instant now = Instant.now();
-        expectUnauthorized(AdminTokens.admin(claims -> claims.issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(AdminTokens.MAX_LIFETIME).plusSeconds(1)))));
+        expectUnauthorized(AdminTokens.admin(claims -> {
+            claims.put("iat", now);
+            claims.put("exp", now.plus(AdminTokens.MAX_LIFETIME).plusSeconds(1));
+        })));
         // Issued "in the future": exp - iat under the cap, yet the token would outlive it.
-        expectUnauthorized(AdminTokens.admin(claims -> claims.issueTime(Date.from(now.plus(Duration.ofDays(30))))
-                .expirationTime(Date.from(now.plus(Duration.ofDays(30)).plusSeconds(60)))));
+        expectUnauthorized(AdminTokens.admin(claims -> {
+            claims.put("iat", now.plus(Duration.ofDays(30)));
+            claims.put("exp", now.plus(Duration.ofDays(30)).plusSeconds(60));
+        })));
     }
 
     @Test
     void whenTheAdminTokenHasAWrongOrNoAudienceThenItIs401() {
-        expectUnauthorized(AdminTokens.admin(claims -> claims.audience("flashkey-storefront")));
-        expectUnauthorized(AdminTokens.admin(claims -> claims.audience((String) null)));
+        expectUnauthorized(AdminTokens.admin(claims -> claims.put("aud", List.of("flashkey-storefront"))));
+        expectUnauthorized(AdminTokens.admin(claims -> claims.remove("aud")));
     }
 
     @Test
     void whenTheAdminTokenLivesExactlyTheCapAndListsTheAudienceThenItIsAccepted() {
         Instant now = Instant.now();
-        String token = AdminTokens.admin(claims -> claims.issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(AdminTokens.MAX_LIFETIME)))
-                .audience(List.of("flashkey-storefront", AdminTokens.AUDIENCE)));
+        String token = AdminTokens.admin(claims -> {
+            claims.put("iat", now);
+            claims.put("exp", now.plus(AdminTokens.MAX_LIFETIME));
+            claims.put("aud", List.of("flashkey-storefront", AdminTokens.AUDIENCE));
+        });
         web.get().uri("/api/admin/products/API-CAP/inventory").headers(h -> h.setBearerAuth(token)).exchange()
                 .expectStatus().isOk();
     }
@@ -294,7 +301,8 @@ class InventoryApiTests {
     @Test
     void whenPublicAndInternalPathsCarryAForgedTokenThenTheyStillAnswerBecauseOnlyAdminPathsEnterTheSecurityChain() {
         importCodes("API-9", "P-1\n", MediaType.TEXT_PLAIN).expectStatus().isOk();
-        String forged = AdminTokens.token("flashkey", List.of("admin"), "another-secret-that-is-long-enough-0123456789");
+        String forged = AdminTokens.token("another-secret-that-is-long-enough-0123456789", "flashkey",
+                List.of("admin"), Instant.now().plus(Duration.ofMinutes(10)));
         web.get().uri("/api/products/API-9/stock").headers(h -> h.setBearerAuth(forged)).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.available").isEqualTo(1);
         web.post().uri("/internal/reservations").headers(h -> h.setBearerAuth(forged))

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 
-import com.flashkey.catalog.AdminTokens;
 import com.flashkey.catalog.ProductFixtures;
 import com.flashkey.catalog.Replica;
+import com.flashkey.testsupport.AdminTokens;
 import com.flashkey.testsupport.TestDatabase;
 import com.flashkey.testsupport.TestInfrastructure;
 import com.flashkey.testsupport.TestRedisNamespace;

@@ -23,9 +23,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import com.flashkey.inventory.AdminTokens;
 import com.flashkey.inventory.InventoryInfrastructure;
 import com.flashkey.inventory.InventoryIntegrationTest;
+import com.flashkey.testsupport.AdminTokens;
 
 /** A 100,000-code import over HTTP: exact counts and line numbers, ciphertext at rest, nothing secret in the logs. */
 @InventoryIntegrationTest

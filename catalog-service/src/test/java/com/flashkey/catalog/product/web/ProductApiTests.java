@@ -29,8 +29,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import com.flashkey.catalog.AdminTokens;
 import com.flashkey.catalog.CatalogTestSupport;
+import com.flashkey.testsupport.AdminTokens;
 import com.flashkey.testsupport.TestDatabase;
 import com.flashkey.testsupport.TestRedisNamespace;
 

@@ -1,4 +1,4 @@
-package com.flashkey.order.support;
+package com.flashkey.testsupport;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,8 +16,8 @@ import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 
 /**
- * Mints HS256 tokens the way {@code bin/flashkey token} does (iss, aud, roles, iat, exp), plus broken ones for the
- * failure paths.
+ * Mints HS256 admin tokens the way {@code bin/flashkey token} does (iss, aud, roles, iat, exp), plus broken ones for
+ * the failure paths: one helper for every service that checks admin JWTs (catalog, inventory, order).
  */
 public final class AdminTokens {
 
