@@ -117,12 +117,12 @@ class InventoryApiTests {
         expectUnauthorized(AdminTokens.admin(claims -> {
             claims.put("iat", now);
             claims.put("exp", now.plus(AdminTokens.MAX_LIFETIME).plusSeconds(1));
-        })));
+        }));
         // Issued "in the future": exp - iat under the cap, yet the token would outlive it.
         expectUnauthorized(AdminTokens.admin(claims -> {
             claims.put("iat", now.plus(Duration.ofDays(30)));
             claims.put("exp", now.plus(Duration.ofDays(30)).plusSeconds(60));
-        })));
+        }));
     }
 
     @Test
