@@ -115,7 +115,7 @@ class LargeImportTests {
 
         assertThat(count("SELECT COUNT(*) FROM card_keys WHERE sku = 'BIG-1' AND status = 'AVAILABLE'")).isEqualTo(imported);
         assertThat(count("SELECT COUNT(*) FROM import_batches WHERE sku = 'BIG-1' AND imported = ? AND duplicates = ? "
-                + "AND rejected = ? AND imported_by = 'ops@flashkey.test' AND finished_at IS NOT NULL", imported,
+                + "AND rejected = ? AND imported_by = 'admin@flashkey.test' AND finished_at IS NOT NULL", imported,
                 duplicates, rejected)).isEqualTo(1);
         // No plaintext at rest: no row holds the marker, and a row decrypts back only with the key.
         assertThat(count("SELECT COUNT(*) FROM card_keys WHERE LOCATE(?, code_cipher) > 0",
