@@ -13,6 +13,7 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -100,6 +101,7 @@ public class IdempotencyStore {
         // No hop off Lettuce's I/O thread here: what follows is a few microseconds of work before the next remote
         // call (the reservation batch, Kafka), and a hop per order costs more than it spares that thread.
         return redis.opsForValue().setIfAbsent(redisKey, claim, lease)
+                .switchIfEmpty(Mono.error(IdempotencyStore::noAnswer))
                 .flatMap(won -> {
                     if (Boolean.TRUE.equals(won)) {
                         // Shielded from cancellation: a client that hangs up must not stop an order between its
@@ -118,13 +120,15 @@ public class IdempotencyStore {
     public <T> Mono<T> answerOnce(String key, String fingerprint, Class<T> type, T answer) {
         String redisKey = prefix + key;
         String entry = json.writeValueAsString(new Entry(fingerprint, json.writeValueAsString(answer), null));
-        return redis.opsForValue().setIfAbsent(redisKey, entry, ttl).flatMap(won -> Boolean.TRUE.equals(won)
+        return redis.opsForValue().setIfAbsent(redisKey, entry, ttl).switchIfEmpty(Mono.error(IdempotencyStore::noAnswer))
+                .flatMap(won -> Boolean.TRUE.equals(won)
                 ? Mono.just(answer) : replay(redisKey, fingerprint).map(raw -> json.readValue(raw, type)));
     }
 
     private <T> Mono<T> claimed(String redisKey, String fingerprint, String claim,
             Supplier<Mono<Answered<T>>> action) {
         return Mono.defer(action)
+                .switchIfEmpty(Mono.error(IdempotencyStore::noAnswer))
                 // An outage: forget the claim so the client's retry with this key runs again.
                 .onErrorResume(ex -> redis.execute(RELEASE, List.of(redisKey), List.of(claim))
                         .onErrorResume(releaseFailed -> Mono.empty()).then(Mono.error(ex)))
@@ -145,6 +149,14 @@ public class IdempotencyStore {
                     return (answered.alongside() == null ? stored : Mono.when(stored, answered.alongside()))
                             .thenReturn(answer);
                 });
+    }
+
+    /**
+     * A remote call that completed without a value (Redis reconnecting after a restart, say): an outage for the
+     * client to retry with its key (503), never an empty answer, which WebFlux would send as a 200 without a body.
+     */
+    private static DataAccessResourceFailureException noAnswer() {
+        return new DataAccessResourceFailureException("no answer while placing an order; retry with the same key");
     }
 
     private Mono<String> replay(String redisKey, String fingerprint) {
