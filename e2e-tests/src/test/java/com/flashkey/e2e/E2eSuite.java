@@ -118,6 +118,11 @@ public final class E2eSuite implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + (8080 + portOffset));
     }
 
+    /** inventory-service straight, as order-service calls it (its internal API is not routed by the gateway). */
+    URI inventoryService() {
+        return URI.create("http://127.0.0.1:" + (8082 + portOffset));
+    }
+
     URI mailApi() {
         return URI.create("http://127.0.0.1:" + (8025 + portOffset));
     }

@@ -202,6 +202,22 @@ final class Shop {
         }
     }
 
+    /**
+     * What order-service sends inventory before it publishes an order (a reservation of {@code quantity} for
+     * {@code orderNo}), from the test: an order-service that dies right after it never publishes the order.
+     */
+    Reply reserveDirectly(String orderNo, String sku, int quantity, int perBuyerLimit) {
+        Instant now = Instant.now();
+        String body = """
+                {"orderNo":"%s","attempt":1,"sku":"%s","quantity":%d,"buyer":"%s@e2e.test","perBuyerLimit":%d,
+                 "saleStartsAt":"%s","saleEndsAt":"%s","expiresAt":"%s"}"""
+                .formatted(orderNo, sku, quantity, orderNo.toLowerCase(java.util.Locale.ROOT), perBuyerLimit,
+                        now.minusSeconds(60), now.plus(Duration.ofHours(1)), now.plus(Duration.ofMinutes(15)));
+        return send(HttpRequest.newBuilder(suite.inventoryService().resolve("/internal/reservations"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     Reply stock(String sku) {
         return send(request("/api/products/" + sku + "/stock", Duration.ofSeconds(10)).GET().build());
     }

@@ -34,6 +34,9 @@ import org.springframework.validation.annotation.Validated;
  * @param rebuildFlagTtl           safety expiry of a SKU's "rebuilding" flag should a rebuild die half-way
  * @param sweepInterval            how often the sweeper looks for reservations past their deadline
  * @param sweepGrace               how long past its deadline a reservation must be before the sweeper acts
+ * @param orphanGrace              how long after its last write a reservation whose order.placed was never recorded
+ *                                 counts as orphaned (longer than order-service's Kafka send timeout)
+ * @param orphanSweepInterval      how often the orphan sweep looks for such reservations
  * @param reconcileInterval        how often counters are compared with the database
  * @param outboxInterval           how often the outbox relay polls
  * @param outboxKeepSent           how long a sent outbox row stays before the retention loop deletes it
@@ -50,6 +53,7 @@ public record InventoryProperties(@NotNull URI catalogUrl, @NotNull Duration cat
         @NotNull Duration journalInterval, @Min(1) @Max(5000) int journalBatchRows, @Min(1) int journalMaxQueued,
         boolean rebuildOnStartup,
         @NotNull Duration rebuildFlagTtl, @NotNull Duration sweepInterval, @NotNull Duration sweepGrace,
+        @NotNull Duration orphanGrace, @NotNull Duration orphanSweepInterval,
         @NotNull Duration reconcileInterval, @NotNull Duration outboxInterval, @NotNull Duration outboxKeepSent,
         @Min(1) int topicPartitions,
         boolean requireNoeviction, @NotNull Duration redisTimeout) {

@@ -106,7 +106,21 @@ public class ReservationRepository {
                 .map(row -> row.get(0, String.class)).all();
     }
 
+    /**
+     * Live reservations whose order.placed has not been recorded and that nothing has written since {@code before}
+     * (the reserve's write-behind record is the last write of an order that never appeared), oldest first.
+     */
+    public Flux<Unseen> unseenSince(Instant before, int limit) {
+        return db.sql("SELECT order_no, sku FROM reservations WHERE status = 'RESERVED' AND order_seen = FALSE "
+                + "AND updated_at < ? ORDER BY updated_at LIMIT " + limit).bind(0, before)
+                .map(row -> new Unseen(row.get("order_no", String.class), row.get("sku", String.class))).all();
+    }
+
     public record BuyerUnits(String buyer, long units) {
+    }
+
+    /** A live reservation whose order has not been seen. */
+    public record Unseen(String orderNo, String sku) {
     }
 
     private static Reservation row(Readable row) {

@@ -21,7 +21,7 @@ class CardKeyCipherTests {
     static InventoryProperties properties(String active, Map<String, String> keys) {
         Duration s = Duration.ofSeconds(1);
         return new InventoryProperties(URI.create("http://127.0.0.1:1"), s, s,
-                new InventoryProperties.Codes(active, keys, HMAC), 100, 200, 100, s, s, s, 10, 1000, false, s, s, s, s, s, s, 1,
+                new InventoryProperties.Codes(active, keys, HMAC), 100, 200, 100, s, s, s, 10, 1000, false, s, s, s, s, s, s, s, s, 1,
                 true, s);
     }
 

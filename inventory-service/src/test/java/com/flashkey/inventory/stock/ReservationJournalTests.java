@@ -124,7 +124,8 @@ class ReservationJournalTests {
         return new InventoryProperties(URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1), Duration.ofSeconds(5),
                 new InventoryProperties.Codes("k", Map.of("k", "a2V5"), "aG1hYw=="), 1000, 200, 1000,
                 Duration.ofDays(7), Duration.ofHours(1), Duration.ofMillis(50), batchRows, 3, false, Duration.ofSeconds(60),
-                Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofDays(7), 1, true,
+                Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(5),
+                Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofDays(7), 1, true,
                 Duration.ofSeconds(2));
     }
 }
