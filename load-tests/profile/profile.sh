@@ -3,7 +3,7 @@
 #
 #   load-tests/profile/profile.sh SECONDS OUT_DIR NAME[=PID] ...
 #     NAME is a service of `bin/flashkey` (gateway, catalog-service, ...; its pid comes from .flashkey/pids), or any
-#     label with =PID. Each process gets `start,event=itimer,interval=1ms,threads`, then after SECONDS
+#     label with =PID of a JVM (others are refused: the Attach API's SIGQUIT would stop them). Each process gets `start,event=itimer,interval=1ms,threads`, then after SECONDS
 #     `stop,file=OUT_DIR/NAME.collapsed,collapsed`; load-tests/profile/summarise.py then prints where the CPU went.
 #   env: ASYNC_PROFILER_SO (default: unpacked once from tools.profiler:async-profiler:4.1:jar:linux-x64 in ~/.m2,
 #        fetched with `mvn dependency:get` if missing), FLASHKEY_HOME (.flashkey)
@@ -31,6 +31,14 @@ for target in "$@"; do
   name=${target%%=*}
   if [[ $target == *=* ]]; then PID[$name]=${target#*=}; else PID[$name]=$(cat "$FK/pids/$name.pid"); fi
 done
+# The Attach API signals its target with SIGQUIT, which stops any process that is not a JVM (redis-server, mariadbd).
+for name in "${!PID[@]}"; do
+  if ! tr '\0' ' ' <"/proc/${PID[$name]}/cmdline" 2>/dev/null | grep -q java; then
+    echo "$name (pid ${PID[$name]}) is not a running JVM: attaching would send it SIGQUIT; not profiled" >&2
+    unset "PID[$name]"
+  fi
+done
+[ ${#PID[@]} -gt 0 ] || exit 2
 for name in "${!PID[@]}"; do java -cp "$ATTACH_DIR" Attach "${PID[$name]}" "$LIB" "start,event=itimer,interval=1ms,threads" & done
 wait
 sleep "$SECS"
