@@ -77,17 +77,11 @@ class KafkaFlowTests {
     private final EventCodec codec = new EventCodec();
 
     private void send(String topic, String key, byte[] value) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.topics().bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            producer.send(new ProducerRecord<>(infra.topics().name(topic), key, value)).get();
-        }
+        infra.send(topic, key, value);
     }
 
     private void send(String topic, Event event) throws Exception {
-        EventEnvelope<Event> envelope = EventEnvelope.of(event, Instant.now());
-        send(topic, envelope.key(), codec.write(envelope));
+        infra.send(topic, event);
     }
 
     /** Reads the topic until {@code done} holds for what was read, or 60 s pass. */
@@ -192,15 +186,6 @@ class KafkaFlowTests {
     }
 
     private void awaitReservation(String orderNo, Predicate<Reservation> condition) throws InterruptedException {
-        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < until) {
-            journal.flush().block();
-            Reservation r = repository.find(orderNo).block();
-            if (r != null && condition.test(r)) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("reservation " + orderNo + " never reached the expected state");
+        InventoryInfrastructure.awaitReservation(journal, repository, orderNo, condition, Duration.ofSeconds(60));
     }
 }

@@ -4,14 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.function.Predicate;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,8 +14,6 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import com.flashkey.contracts.EventCodec;
-import com.flashkey.contracts.EventEnvelope;
 import com.flashkey.contracts.OrderPlaced;
 import com.flashkey.contracts.Topics;
 import com.flashkey.inventory.InventoryInfrastructure;
@@ -76,8 +68,6 @@ class OrphanedReservationTests {
 
     @Autowired
     KafkaListenerEndpointRegistry listeners;
-
-    private final EventCodec codec = new EventCodec();
 
     @Test
     void whenAReservedOrderNeverAppearsThenItsUnitsAreBackWithinSecondsWhileAPlacedOrderKeepsItsUnits()
@@ -135,16 +125,8 @@ class OrphanedReservationTests {
 
     private void place(String orderNo, String sku, int quantity) throws Exception {
         Instant now = Instant.now();
-        EventEnvelope<OrderPlaced> envelope = EventEnvelope.of(new OrderPlaced(orderNo, sku, quantity,
-                orderNo + "@example.com", 990L * quantity, "CNY", "en", "idem-" + orderNo, now, now.plusSeconds(900)),
-                now);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.topics().bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            producer.send(new ProducerRecord<>(infra.topics().name(Topics.ORDER_PLACED), envelope.key(),
-                    codec.write(envelope))).get();
-        }
+        infra.send(Topics.ORDER_PLACED, new OrderPlaced(orderNo, sku, quantity, orderNo + "@example.com",
+                990L * quantity, "CNY", "en", "idem-" + orderNo, now, now.plusSeconds(900)));
     }
 
     private static void awaitPaused(MessageListenerContainer listener) throws InterruptedException {
@@ -159,16 +141,6 @@ class OrphanedReservationTests {
 
     private void awaitReservation(String orderNo, Predicate<Reservation> condition, Duration within)
             throws InterruptedException {
-        long until = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < until) {
-            journal.flush().block();
-            Reservation r = repository.find(orderNo).block();
-            if (r != null && condition.test(r)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("reservation " + orderNo + " never reached the expected state: "
-                + repository.find(orderNo).block());
+        InventoryInfrastructure.awaitReservation(journal, repository, orderNo, condition, within);
     }
 }
