@@ -10,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -31,6 +32,7 @@ import com.flashkey.testsupport.TestTopics;
  * stable type, and an order number no shard can hold is a 404 like any unknown order: each was a logged 500.
  */
 @DirtiesContext
+@ActiveProfiles("local")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "flashkey.order.warm-up.enabled=false", "flashkey.order.topic-partitions=1",
         "spring.kafka.listener.auto-startup=false",

@@ -21,6 +21,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
@@ -76,6 +77,7 @@ import static org.mockito.Mockito.doReturn;
 // The context owns this class's own database/topics/keys: closed after the class, so its consumers and loops
 // do not run on, against dropped resources and in the same consumer groups, beside the next class.
 @DirtiesContext
+@ActiveProfiles("local")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "flashkey.order.outbox.poll-interval=50ms", "flashkey.order.expiry.poll-interval=200ms",
         "flashkey.order.events.retry-backoff=100ms", "flashkey.order.events.retry-attempts=6",

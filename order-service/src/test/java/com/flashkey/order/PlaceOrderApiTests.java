@@ -17,6 +17,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Bean;
@@ -51,6 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 // The context owns this class's own database/topics/keys: closed after the class, so its consumers and loops
 // do not run on, against dropped resources and in the same consumer groups, beside the next class.
 @DirtiesContext
+@ActiveProfiles("local")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "flashkey.order.warm-up.enabled=false", "flashkey.order.topic-partitions=1",
         // No consumers: nothing here reads a topic, and the context stays cached while later classes run.

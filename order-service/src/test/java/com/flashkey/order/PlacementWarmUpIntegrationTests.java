@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
@@ -36,6 +37,7 @@ import static org.awaitility.Awaitility.await;
 // The context owns this class's own database/topics/keys: closed after the class, so its consumers and loops
 // do not run on, against dropped resources and in the same consumer groups, beside the next class.
 @DirtiesContext
+@ActiveProfiles("local")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "flashkey.order.warm-up.enabled=true", "flashkey.order.warm-up.requests=200",
         "flashkey.order.warm-up.concurrency=8", "flashkey.order.warm-up.max-duration=2m",

@@ -116,7 +116,8 @@ public final class LocalOrderStack {
                 "spring.data.redis.port=" + redis.server().port(), "flashkey.redis.key-prefix=" + redis.prefix(),
                 "flashkey.order.catalog-url=" + standIns.baseUrl(), "flashkey.order.inventory-url=" + standIns.baseUrl(),
                 "logging.level.root=WARN", "spring.application.name=order-service-perf"));
-        return new SpringApplicationBuilder(OrderServiceApplication.class)
+        // The local profile: its development delivery key and admin-token secret (config/StartupCheck).
+        return new SpringApplicationBuilder(OrderServiceApplication.class).profiles("local")
                 .run(props.stream().map(a -> "--" + a).toArray(String[]::new));
     }
 

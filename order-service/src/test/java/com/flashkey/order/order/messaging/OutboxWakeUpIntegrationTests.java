@@ -13,6 +13,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
@@ -44,6 +45,7 @@ import static org.awaitility.Awaitility.await;
 // The context owns this class's own database/topics/keys: closed after the class, so its consumers and loops
 // do not run on, against dropped resources and in the same consumer groups, beside the next class.
 @DirtiesContext
+@ActiveProfiles("local")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "flashkey.order.outbox.poll-interval=1h", "flashkey.order.warm-up.enabled=false",
         "flashkey.order.topic-partitions=1",

@@ -110,7 +110,8 @@ class PlacedOrdersConsumerRestartTests {
         args.add("flashkey.order.topic-partitions=3");
         // No catalog or inventory here: the start-up warm-up would only wait for them.
         args.add("flashkey.order.warm-up.enabled=false");
-        return new SpringApplicationBuilder(OrderServiceApplication.class)
+        // The local profile: its development delivery key and admin-token secret (config/StartupCheck).
+        return new SpringApplicationBuilder(OrderServiceApplication.class).profiles("local")
                 .run(args.stream().map(a -> "--" + a).toArray(String[]::new));
     }
 }
